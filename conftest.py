@@ -1,0 +1,165 @@
+"""Fixtures shared by every app's tests.
+
+Tests that need a server (PostgreSQL, Redis, ...) ask for its fixture. When
+the server does not answer, the test is skipped with a reason naming the
+service and its address, or fails when KLIPPERIWC_REQUIRE_SERVICES=1 (CI).
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+REQUIRE_SERVICES = os.environ.get("KLIPPERIWC_REQUIRE_SERVICES", "") == "1"
+TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+# Variables a subprocess must not inherit from the test run unless a test
+# sets them: each subprocess test states the configuration it runs under.
+PROJECT_VARIABLES = (
+    "APP_ENV",
+    "LOG_LEVEL",
+    "LOG_FILE",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "HOST",
+    "PORT",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "DJANGO_SUPERUSER_USERNAME",
+    "DJANGO_SUPERUSER_PASSWORD",
+    "DJANGO_SUPERUSER_EMAIL",
+)
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def service_missing(service: str, address: str, reason: object) -> None:
+    message = f"{service} not reachable at {redact(address)} ({reason})"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message}; KLIPPERIWC_REQUIRE_SERVICES=1 requires it", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """TEST_POSTGRES_URL, once the server has answered a query."""
+    import psycopg
+
+    try:
+        with psycopg.connect(TEST_POSTGRES_URL.replace("postgres://", "postgresql://", 1), connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        service_missing("PostgreSQL", TEST_POSTGRES_URL, str(exc).strip().splitlines()[0])
+    return TEST_POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """TEST_REDIS_URL, once the server has answered PING."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+        client.close()
+    except redis.RedisError as exc:
+        service_missing("Redis", TEST_REDIS_URL, exc)
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def project_env():
+    """Build the environment for a subprocess of this project.
+
+    Starts from the test run's environment without the project's own
+    variables, logs to the console, then applies ``overrides`` (None removes).
+    """
+
+    def build(**overrides: str | None) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key not in PROJECT_VARIABLES}
+        env["LOG_FILE"] = "-"
+        env["PYTHONUNBUFFERED"] = "1"
+        for key, value in overrides.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return env
+
+    return build
+
+
+@pytest.fixture
+def manage(project_env):
+    """Run ``manage.py`` in a subprocess; returns the CompletedProcess."""
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60, cwd: Path = PROJECT_ROOT):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=cwd,
+            env=env if env is not None else project_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    return run
+
+
+SETTINGS_DUMP = """
+import json
+from django.conf import settings as s
+print(json.dumps({name: getattr(s, name) for name in dir(s) if name.isupper()}, default=str))
+"""
+
+
+@pytest.fixture
+def settings_under(manage, project_env):
+    """The settings a fresh process computes from ``overrides``, as a dict."""
+
+    def load(**overrides: str | None) -> dict:
+        result = manage("shell", "--no-imports", "-c", SETTINGS_DUMP, env=project_env(**overrides))
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    return load
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def unique_name() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic first; one test
+    # (test_it_serves_collected_static_files) covers the real thing.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,227 @@
+"""KlipperIWC settings: everything comes from the environment.
+
+Read once here; the rest of the code reads django.conf.settings. README.md has
+the table of variables. A bad value raises ConfigError, which the entry points
+turn into a one-line message.
+"""
+
+from pathlib import Path
+
+from klipperiwc_site.config import LOG_LEVELS, Environment, secret_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / "data"
+VAR_DIR = BASE_DIR / "var"
+
+env = Environment()
+
+APP_ENV = env.choice("APP_ENV", ("development", "production"), default="production")
+DEBUG = APP_ENV == "development"
+LOG_LEVEL = env.choice("LOG_LEVEL", LOG_LEVELS, default="info").upper()
+
+SECRET_KEY = secret_key(env, key_file=DATA_DIR / "secret_key", create=True)
+# "*" keeps a fresh LAN install reachable by IP or any host name; set
+# ALLOWED_HOSTS to the names you serve under when the hub faces the internet.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["*"])
+CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS")
+
+# Where deploy.sh, the Dockerfile and the README tell daphne to listen.
+HOST = env.str("HOST", "0.0.0.0")
+PORT = env.int("PORT", 8000, minimum=1, maximum=65535)
+
+INSTALLED_APPS = [
+    # daphne first: its runserver replaces Django's and serves WebSockets too.
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "klipperiwc_site",
+    "status",
+    "assets",
+    "boards",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "klipperiwc_site.middleware.JsonApiErrorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "klipperiwc_site.urls"
+ASGI_APPLICATION = "klipperiwc_site.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+DATABASES = {
+    "default": env.database(
+        "DATABASE_URL",
+        default_sqlite_path=DATA_DIR / "klipperiwc.sqlite3",
+        base_dir=BASE_DIR,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: channel layer and cache ---------------------------------------
+REDIS_URL = env.redis_url("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "klipperiwc"},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "klipperiwc",
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Celery ---------------------------------------------------------------
+CELERY_BROKER_DIR = VAR_DIR / "celery" / "broker"
+CELERY_RESULTS_DIR = VAR_DIR / "celery" / "results"
+CELERY_BROKER_URL = env.url(
+    "CELERY_BROKER_URL", "filesystem://", schemes=("filesystem", "redis", "rediss", "amqp", "amqps")
+)
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport: a real broker with no server, so the
+    # embedded install still runs a worker and beat. Both sides of the queue
+    # use the same folder.
+    CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR),
+        "data_folder_out": str(CELERY_BROKER_DIR),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "store_processed": False,
+    }
+    (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
+    _default_result_backend = CELERY_RESULTS_DIR.as_uri()
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _default_result_backend = CELERY_BROKER_URL
+else:
+    _default_result_backend = "rpc://"
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", _default_result_backend)
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_TIMEZONE = "UTC"
+CELERY_ENABLE_UTC = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery logs through LOGGING below (UTC time stamps, LOG_FILE, LOG_LEVEL).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic tasks; the apps add theirs here (beat reads this at start-up).
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Passwords, i18n, time --------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- API ----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # JSON only: errors are {"detail": ...} for every client, never HTML.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "klipperiwc_site.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KlipperIWC API",
+    "DESCRIPTION": "Printer status, history, board assets and the board catalog of a KlipperIWC hub.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served by the app itself: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Logging ----------------------------------------------------------------
+# Production writes LOG_FILE (logs/app.log; deploy.sh gives the Celery worker
+# logs/celery.log), development the console. LOG_FILE=- means the console.
+LOG_FILE = env.str("LOG_FILE", "-" if DEBUG else "logs/app.log")
+if LOG_FILE == "-":
+    _log_handler = {"class": "logging.StreamHandler", "formatter": "plain"}
+else:
+    _log_path = BASE_DIR / LOG_FILE
+    _log_path.parent.mkdir(parents=True, exist_ok=True)
+    # Watched: reopens the file after logrotate moves it.
+    _log_handler = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(_log_path),
+        "formatter": "plain",
+    }
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {
+            "()": "klipperiwc_site.log_format.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s",
+        }
+    },
+    "handlers": {"main": _log_handler},
+    "root": {"handlers": ["main"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"level": LOG_LEVEL, "propagate": True},
+        # Query logging at DEBUG would write every SQL statement.
+        "django.db.backends": {"level": "INFO"},
+    },
+}

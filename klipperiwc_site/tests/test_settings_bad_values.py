@@ -1,0 +1,56 @@
+"""A bad value stops start-up with one line naming the variable, not a traceback."""
+
+import sys
+
+import pytest
+
+from conftest import PROJECT_ROOT
+
+BAD_VALUES = [
+    ("DATABASE_URL", "foo://x", "sqlite:///"),
+    ("LOG_LEVEL", "loud", "debug, info, warning, error, critical"),
+    ("PORT", "abc", "1 to 65535"),
+    ("PORT", "70000", "1 to 65535"),
+    ("APP_ENV", "prod", "development, production"),
+    ("REDIS_URL", "http://127.0.0.1:6379", "redis://"),
+    ("CELERY_BROKER_URL", "sqs://x", "filesystem"),
+    ("CSRF_TRUSTED_ORIGINS", "hub.example.com", "https://example.com"),
+    ("SECRET_KEY", "short", "32"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value", "allowed"), BAD_VALUES)
+def test_manage_py_stops_with_one_line_naming_the_variable(manage, project_env, variable, value, allowed):
+    result = manage("check", env=project_env(**{variable: value}))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {variable}")
+    assert allowed in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-m", "daphne", "klipperiwc_site.asgi:application"],
+        [sys.executable, "-m", "celery", "-A", "klipperiwc_site", "worker"],
+    ],
+    ids=["daphne", "celery"],
+)
+def test_servers_stop_with_one_line_naming_the_variable(project_env, command):
+    import subprocess
+
+    result = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=project_env(PORT="abc"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: PORT='abc' is not a whole number; use a whole number from 1 to 65535."
+    ]

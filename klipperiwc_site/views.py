@@ -1,0 +1,33 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from klipperiwc_site.health import health_report
+
+_health_shape = inline_serializer(
+    name="Health",
+    fields={
+        "status": serializers.ChoiceField(choices=["ok", "unavailable"]),
+        "database": serializers.ChoiceField(choices=["ok", "unavailable"]),
+        "redis": serializers.ChoiceField(
+            choices=["ok", "unavailable"], required=False, help_text="Only when REDIS_URL is set."
+        ),
+    },
+)
+
+
+class HealthView(APIView):
+    authentication_classes = []
+    permission_classes = []
+
+    @extend_schema(
+        summary="Service health",
+        description="200 when every part the service needs answers; 503 naming the part that does not.",
+        responses={200: _health_shape, 503: _health_shape},
+        tags=["service"],
+    )
+    def get(self, request):
+        healthy, report = health_report()
+        code = status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE
+        return Response(report, status=code, headers={"Cache-Control": "no-store"})
