@@ -163,3 +163,11 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Database rows roll back after each test; cached facts about them must go too.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,6 +1,21 @@
 """Project-wide DRF glue."""
 
+from datetime import UTC
+
+from django.core.paginator import InvalidPage
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class UTCDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in UTC with an explicit +00:00 offset (DRF would write "Z")."""
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return value.astimezone(UTC).isoformat()
 
 
 def exception_handler(exc, context):
@@ -23,3 +38,23 @@ def exception_handler(exc, context):
 def _summary(errors: dict) -> str:
     fields = ", ".join(str(name) for name in errors)
     return f"Invalid input: {fields}." if fields else "Invalid input."
+
+
+class Pagination(PageNumberPagination):
+    """?page=N&page_size=M (at most 500); a page past the end is a 404 naming the last page."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            page = request.query_params.get(self.page_query_param)
+            paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+            try:
+                paginator.validate_number(page)
+            except InvalidPage:
+                raise NotFound(f"page={page!r} does not exist; pages run from 1 to {paginator.num_pages}.") from None
+            raise

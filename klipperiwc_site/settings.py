@@ -142,8 +142,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery logs through LOGGING below (UTC time stamps, LOG_FILE, LOG_LEVEL).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Periodic tasks; the apps add theirs here (beat reads this at start-up).
-CELERY_BEAT_SCHEDULE: dict = {}
+# --- Printer status ---------------------------------------------------------
+# Days of status history kept; 0 keeps everything.
+STATUS_HISTORY_RETENTION_DAYS = env.int("STATUS_HISTORY_RETENTION_DAYS", 30, minimum=0)
+STATUS_HISTORY_CLEANUP_INTERVAL_SECONDS = env.int("STATUS_HISTORY_CLEANUP_INTERVAL_SECONDS", 3600, minimum=60)
+# A printer's status is stored at most once per this many milliseconds.
+STATUS_HISTORY_MIN_INTERVAL_MS = env.int("STATUS_HISTORY_MIN_INTERVAL_MS", 1000, minimum=0)
+STATUS_HISTORY_PRUNE_BATCH_SIZE = env.int("STATUS_HISTORY_PRUNE_BATCH_SIZE", 2000, minimum=1)
+# Unset: /ws/status is open (as in the product description); set: ?token= must match.
+STATUS_WS_TOKEN = env.str("STATUS_WS_TOKEN")
+STATUS_WS_MAX_MESSAGES_PER_MINUTE = env.int("STATUS_WS_MAX_MESSAGES_PER_MINUTE", 60, minimum=1)
+
+# Periodic tasks (beat reads this at start-up).
+CELERY_BEAT_SCHEDULE = {
+    "status-history-prune": {
+        "task": "status.history_prune",
+        "schedule": float(STATUS_HISTORY_CLEANUP_INTERVAL_SECONDS),
+    },
+}
 
 # --- Passwords, i18n, time --------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,8 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "klipperiwc_site.api.Pagination",
     "EXCEPTION_HANDLER": "klipperiwc_site.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

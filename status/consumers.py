@@ -1,28 +1,105 @@
 """The /ws/status WebSocket.
 
-Clients join the "status" group; whatever the status app broadcasts to that
-group (see status/broadcast.py) is forwarded to every connected client.
+On connect a client gets the newest stored status of each printer it follows
+(``?printer=a,b``; default: all), then every new status as
+``{"type": "status", "seq": n, "printer": slug, "payload": {...}}``.
+``{"type": "ping"}`` is answered with ``{"type": "pong"}``. A client that sends
+anything else, or more than STATUS_WS_MAX_MESSAGES_PER_MINUTE messages, is
+closed (4400 / 4429); the others keep receiving. Messages to a slow client
+queue up in its own channel (and are dropped when that is full), so it never
+holds up the rest.
 """
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+import hmac
+import json
+import time
+from collections import deque
+from urllib.parse import parse_qs
 
-from status.broadcast import STATUS_GROUP
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from status.broadcast import STATUS_GROUP, printer_group, status_message
+from status.models import Printer
+from status.selectors import status_latest
+
+CLOSE_BAD_MESSAGE = 4400
+CLOSE_UNKNOWN_PRINTER = 4404
+CLOSE_TOO_MANY_MESSAGES = 4429
 
 
-class StatusConsumer(AsyncJsonWebsocketConsumer):
+def token_accepted(presented: str | None) -> bool:
+    expected = settings.STATUS_WS_TOKEN
+    if not expected:
+        return True  # open, as the product description promises, until a token is configured
+    return presented is not None and hmac.compare_digest(presented.encode(), expected.encode())
+
+
+class StatusConsumer(AsyncWebsocketConsumer):
     async def connect(self):
-        await self.channel_layer.group_add(STATUS_GROUP, self.channel_name)
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
+        if not token_accepted((query.get("token") or [None])[0]):
+            await self.close()  # before accept: the handshake is refused (HTTP 403)
+            return
+        wanted = [slug.strip() for value in query.get("printer", []) for slug in value.split(",") if slug.strip()]
+        printers = await self._printers(wanted)
+        self.received = deque()
+        if wanted and len(printers) != len(set(wanted)):
+            await self.accept()
+            missing = sorted(set(wanted) - {printer.slug for printer in printers})
+            await self.send_json({"type": "error", "detail": f"Unknown printer(s): {', '.join(missing)}."})
+            await self.close(code=CLOSE_UNKNOWN_PRINTER)
+            return
+        self.groups_joined = [printer_group(p.slug) for p in printers] if wanted else [STATUS_GROUP]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        for message in await self._latest_messages(printers):
+            await self.send_json(message)
 
     async def disconnect(self, code):
-        await self.channel_layer.group_discard(STATUS_GROUP, self.channel_name)
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs):
+    async def receive(self, text_data=None, bytes_data=None):
+        now = time.monotonic()
+        self.received.append(now)
+        while self.received and now - self.received[0] > 60:
+            self.received.popleft()
+        if len(self.received) > settings.STATUS_WS_MAX_MESSAGES_PER_MINUTE:
+            await self.close(code=CLOSE_TOO_MANY_MESSAGES)
+            return
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
-        else:
-            await self.send_json({"type": "error", "detail": 'Unknown message; send {"type": "ping"}.'})
+            return
+        await self.send_json({"type": "error", "detail": 'Unknown message; the only message is {"type": "ping"}.'})
+        await self.close(code=CLOSE_BAD_MESSAGE)
 
     async def status_message(self, event):
-        """Group event of type "status.message": forward its message as is."""
-        await self.send_json(event["message"])
+        """Group event "status.message": forward its message as is."""
+        await self.send(text_data=json.dumps(event["message"]))
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content))
+
+    @database_sync_to_async
+    def _printers(self, slugs):
+        printers = Printer.objects.filter(enabled=True)
+        if slugs:
+            printers = printers.filter(slug__in=slugs)
+        return list(printers)
+
+    @database_sync_to_async
+    def _latest_messages(self, printers):
+        messages = []
+        for printer in printers:
+            latest = status_latest(printer=printer)
+            if latest is not None:
+                seq, status = latest
+                messages.append(status_message(printer=printer, status=status, seq=seq))
+        return messages

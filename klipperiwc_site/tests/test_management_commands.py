@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 @pytest.fixture
 def admin_env(monkeypatch):
-    def set_env(username="admin", password="a long admin password", email="admin@example.com"):
+    def set_env(username="admin", password="a long admin password", email="admin@example.com"):  # noqa: S107
         for name, value in (
             ("DJANGO_SUPERUSER_USERNAME", username),
             ("DJANGO_SUPERUSER_PASSWORD", password),
@@ -31,7 +31,8 @@ def test_ensure_superuser_creates_the_admin_once(admin_env):
     call_command("ensure_superuser", stdout=out)
     call_command("ensure_superuser", stdout=out)
     user = get_user_model().objects.get(username="admin")
-    assert user.is_superuser and user.is_staff
+    assert user.is_superuser
+    assert user.is_staff
     assert user.check_password("a long admin password")
     assert "created" in out.getvalue()
     assert "exists; left unchanged" in out.getvalue()

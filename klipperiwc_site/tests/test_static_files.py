@@ -19,7 +19,8 @@ def test_it_serves_collected_static_files(settings, tmp_path):
     stylesheet = next(
         line.split('href="')[1].split('"')[0] for line in page.content.decode().splitlines() if "site." in line
     )
-    assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
+    assert stylesheet.startswith("/static/css/site.")
+    assert stylesheet != "/static/css/site.css"
 
     response = Client().get(stylesheet)
     assert response.status_code == 200

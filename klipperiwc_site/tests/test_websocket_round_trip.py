@@ -7,6 +7,9 @@ from channels.testing import WebsocketCommunicator
 from klipperiwc_site.asgi import application
 from status.broadcast import status_send
 
+# The consumer reads printers from the database in a worker thread.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.mark.asyncio
 async def test_a_client_gets_pong_for_ping():
@@ -34,13 +37,13 @@ async def test_a_broadcast_reaches_every_connected_client():
 
 
 @pytest.mark.asyncio
-async def test_an_unknown_message_gets_an_error_reply():
+async def test_an_unknown_message_gets_an_error_reply_and_a_close():
     communicator = WebsocketCommunicator(application, "/ws/status")
     assert (await communicator.connect())[0]
     await communicator.send_json_to({"type": "subscribe-everything"})
     reply = await communicator.receive_json_from(timeout=5)
     assert reply["type"] == "error"
-    await communicator.disconnect()
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4400}
 
 
 @pytest.mark.asyncio

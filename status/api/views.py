@@ -1,0 +1,210 @@
+"""Status API: thin views over status.services and status.selectors."""
+
+from dataclasses import asdict
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from klipperiwc_site.api import UTCDateTimeField
+from status import selectors, services
+from status.api.params import int_param, printer_param, time_range
+from status.api.serializers import (
+    JobSerializer,
+    PrinterSerializer,
+    StatusSerializer,
+    TemperatureSerializer,
+    status_payload,
+)
+from status.models import JobStatus, PrinterState, StatusSnapshot
+
+PRINTER_PARAM = OpenApiParameter("printer", str, description="Printer slug (default: demo).")
+SINCE_PARAM = OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601, inclusive.")
+UNTIL_PARAM = OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO 8601, inclusive.")
+ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+
+
+class _CaptureView(APIView):
+    """Reads the printer's status now, stores it (rate-limited) and broadcasts it."""
+
+    def capture(self, request):
+        return services.status_capture(printer=printer_param(request)).status
+
+
+class StatusView(_CaptureView):
+    @extend_schema(
+        summary="Current printer status",
+        parameters=[PRINTER_PARAM],
+        responses={200: StatusSerializer, **ERRORS},
+        tags=["status"],
+    )
+    def get(self, request):
+        printer = printer_param(request)
+        capture = services.status_capture(printer=printer)
+        return Response(status_payload(printer=printer, status=capture.status))
+
+
+class JobsView(_CaptureView):
+    @extend_schema(
+        summary="Active job first, then the queue",
+        parameters=[PRINTER_PARAM],
+        responses={200: JobSerializer(many=True), **ERRORS},
+        tags=["status"],
+    )
+    def get(self, request):
+        status = self.capture(request)
+        jobs = ([status.active_job] if status.active_job else []) + list(status.queued_jobs)
+        return Response(JobSerializer([asdict(job) for job in jobs], many=True).data)
+
+
+class TemperaturesView(_CaptureView):
+    @extend_schema(
+        summary="Latest temperature readings",
+        parameters=[PRINTER_PARAM],
+        responses={200: TemperatureSerializer(many=True), **ERRORS},
+        tags=["status"],
+    )
+    def get(self, request):
+        status = self.capture(request)
+        return Response(TemperatureSerializer([asdict(t) for t in status.temperatures], many=True).data)
+
+
+class PrinterListView(ListAPIView):
+    serializer_class = PrinterSerializer
+
+    def get_queryset(self):
+        return selectors.printer_list_with_state()
+
+    @extend_schema(summary="Printers with their latest stored state", tags=["status"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class StatusHistorySerializer(serializers.ModelSerializer):
+    recorded_at = UTCDateTimeField()
+    state = serializers.ChoiceField(choices=PrinterState.choices)
+
+    class Meta:
+        model = StatusSnapshot
+        fields = ["id", "recorded_at", "state", "message", "uptime_seconds"]
+
+
+class StatusHistoryView(ListAPIView):
+    serializer_class = StatusHistorySerializer
+
+    def get_queryset(self):
+        since, until = time_range(self.request)
+        return selectors.status_history(printer=printer_param(self.request), since=since, until=until)
+
+    @extend_schema(
+        summary="Stored status snapshots, newest first",
+        parameters=[PRINTER_PARAM, SINCE_PARAM, UNTIL_PARAM],
+        tags=["history"],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+_BUCKET_FIELDS = dict(
+    start=UTCDateTimeField(),
+    end=UTCDateTimeField(),
+    samples=serializers.IntegerField(),
+    min=serializers.FloatField(),
+    avg=serializers.FloatField(),
+    max=serializers.FloatField(),
+    target=serializers.FloatField(allow_null=True),
+)
+
+
+class TemperatureHistoryView(APIView):
+    @extend_schema(
+        summary="Temperature history in time buckets (min/avg/max, last target)",
+        parameters=[
+            PRINTER_PARAM,
+            OpenApiParameter("component", str, description="Only this component (e.g. extruder)."),
+            OpenApiParameter("points", int, description="Buckets per component, 1..2000 (default 200)."),
+            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Default: 6 hours before until."),
+            OpenApiParameter("until", OpenApiTypes.DATETIME, description="Default: now."),
+        ],
+        responses={
+            200: inline_serializer(
+                "TemperatureHistory",
+                {
+                    "printer": serializers.SlugField(),
+                    "since": UTCDateTimeField(),
+                    "until": UTCDateTimeField(),
+                    "points": serializers.IntegerField(),
+                    "series": serializers.DictField(
+                        child=inline_serializer("TemperatureBucket", _BUCKET_FIELDS, many=True),
+                        help_text="Buckets per component, oldest first; empty buckets left out.",
+                    ),
+                },
+            ),
+            **ERRORS,
+        },
+        tags=["history"],
+    )
+    def get(self, request):
+        printer = printer_param(request)
+        points = int_param(request, "points", default=200, minimum=1, maximum=2000)
+        since, until = time_range(request, default_span=timedelta(hours=6))
+        until = until or timezone.now()
+        component = request.query_params.get("component") or None
+        if component and not selectors.temperature_component_exists(printer=printer, component=component):
+            raise NotFound(f"component={component!r} has no readings for printer {printer.slug!r}.")
+        series = selectors.temperature_series(
+            printer=printer, since=since, until=until, points=points, component=component
+        )
+        field = UTCDateTimeField()
+        return Response(
+            {
+                "printer": printer.slug,
+                "since": field.to_representation(since),
+                "until": field.to_representation(until),
+                "points": points,
+                "series": {
+                    name: [
+                        {
+                            **asdict(bucket),
+                            "start": field.to_representation(bucket.start),
+                            "end": field.to_representation(bucket.end),
+                        }
+                        for bucket in buckets
+                    ]
+                    for name, buckets in series.items()
+                },
+            }
+        )
+
+
+class JobHistoryRowSerializer(serializers.Serializer):
+    id = serializers.CharField(source="job_id")
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=JobStatus.choices)
+    progress = serializers.FloatField()
+    started_at = UTCDateTimeField(allow_null=True)
+    estimated_completion = UTCDateTimeField(allow_null=True)
+    last_seen = UTCDateTimeField(source="recorded_at")
+
+
+class JobHistoryView(ListAPIView):
+    serializer_class = JobHistoryRowSerializer
+
+    def get_queryset(self):
+        return selectors.job_history(printer=printer_param(self.request))
+
+    @extend_schema(
+        summary="Each job once with its last known status, plus totals",
+        parameters=[PRINTER_PARAM],
+        tags=["history"],
+    )
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["statistics"] = selectors.job_statistics(printer=printer_param(request))
+        return response

@@ -1,0 +1,28 @@
+"""Database functions the ORM lacks, for time bucketing in SQL."""
+
+from django.db import NotSupportedError
+from django.db.models import FloatField, Func
+
+
+class EpochSeconds(Func):
+    """Seconds since 1970-01-01 UTC of a datetime column, as a float."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"EpochSeconds has no SQL for {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores datetimes as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC.
+        # Whole seconds from unixepoch() plus the fraction as written: exact,
+        # where julianday() arithmetic is off by ~50 µs and moves samples
+        # sitting on a bucket edge into the wrong bucket.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(unixepoch(%(expressions)s) + CAST(substr(%(expressions)s, 20) AS REAL))",
+            **extra_context,
+        )

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from status.services import history_prune
+
+
+class Command(BaseCommand):
+    help = "Delete status history older than the retention period (STATUS_HISTORY_RETENTION_DAYS), in batches."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=None, help="Keep this many days instead of STATUS_HISTORY_RETENTION_DAYS."
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Only count what would be removed.")
+        parser.add_argument("--batch-size", type=int, default=None, help="Status rows per transaction.")
+
+    def handle(self, *args, days, dry_run, batch_size, **options):
+        if days is not None and days < 1:
+            raise CommandError("--days must be at least 1.")
+        if batch_size is not None and batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        keep = settings.STATUS_HISTORY_RETENTION_DAYS if days is None else days
+        if keep <= 0:
+            self.stdout.write("STATUS_HISTORY_RETENTION_DAYS is 0: history is kept forever; nothing to do.")
+            return
+
+        def progress(done: int, total: int) -> None:
+            percent = 100 * done // total if total else 100
+            self.stdout.write(f"  {done}/{total} status rows removed ({percent}%)")
+
+        result = history_prune(older_than_days=keep, batch_size=batch_size, dry_run=dry_run, progress=progress)
+        verb = "Would remove" if dry_run else "Removed"
+        self.stdout.write(f"History before {result.cutoff.isoformat()} ({keep} days):")
+        for table in ("status_history", "temperature_history", "job_history"):
+            self.stdout.write(f"  {verb} {getattr(result, table)} rows from {table}")
+        self.stdout.write(self.style.SUCCESS(f"{verb} {result.total} rows in all."))

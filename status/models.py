@@ -1,0 +1,114 @@
+"""Printers and their status history.
+
+The history tables keep the names of the original product description
+(status_history, temperature_history, job_history). Temperature and job rows
+belong to their status row; the database deletes them with it (ON DELETE
+CASCADE, added by migration 0002 on SQLite and PostgreSQL alike), so a
+retention prune is one DELETE on status_history.
+"""
+
+from django.db import models
+
+
+class SourceKind(models.TextChoices):
+    DEMO = "demo", "Demo (simulated printer)"
+
+
+class PrinterState(models.TextChoices):
+    IDLE = "idle"
+    PRINTING = "printing"
+    PAUSED = "paused"
+    ERROR = "error"
+    OFFLINE = "offline"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Printer(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    source_kind = models.CharField(max_length=32, choices=SourceKind.choices, default=SourceKind.DEMO)
+    # Per-source settings (a Moonraker URL, say); the demo source reads "seed".
+    source_config = models.JSONField(default=dict, blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusSnapshot(models.Model):
+    # db_index=False here and below: the composite indexes start with printer.
+    printer = models.ForeignKey(Printer, on_delete=models.CASCADE, related_name="snapshots", db_index=False)
+    recorded_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=PrinterState.choices)
+    message = models.CharField(max_length=500, blank=True)
+    uptime_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        db_table = "status_history"
+        indexes = [
+            models.Index(fields=["printer", "-recorded_at"], name="status_hist_printer_time"),
+            # The retention prune walks the table by time across printers.
+            models.Index(fields=["recorded_at"], name="status_hist_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.printer_id} {self.state} at {self.recorded_at:%Y-%m-%dT%H:%M:%S%z}"
+
+
+class TemperatureSample(models.Model):
+    # DO_NOTHING: the database cascades (see module docstring); the ORM
+    # would otherwise load every child row before deleting.
+    snapshot = models.ForeignKey(StatusSnapshot, on_delete=models.DO_NOTHING, related_name="temperatures")
+    # Denormalised from the snapshot so chart queries need no join.
+    printer = models.ForeignKey(Printer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    recorded_at = models.DateTimeField()
+    component = models.CharField(max_length=64)
+    actual = models.FloatField()
+    target = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        db_table = "temperature_history"
+        indexes = [
+            models.Index(fields=["printer", "component", "recorded_at"], name="temp_hist_series"),
+            models.Index(fields=["printer", "recorded_at"], name="temp_hist_printer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.actual}/{self.target} at {self.recorded_at:%Y-%m-%dT%H:%M:%S%z}"
+
+
+class JobSnapshot(models.Model):
+    snapshot = models.ForeignKey(StatusSnapshot, on_delete=models.DO_NOTHING, related_name="jobs")
+    printer = models.ForeignKey(Printer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    recorded_at = models.DateTimeField()
+    job_id = models.CharField(max_length=128)
+    name = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, choices=JobStatus.choices)
+    progress = models.FloatField()
+    # 0 for the active job, 1.. for the queue in order.
+    position = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    estimated_completion = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "job_history"
+        indexes = [
+            models.Index(fields=["printer", "job_id", "-recorded_at"], name="job_hist_printer_job"),
+            models.Index(fields=["printer", "recorded_at"], name="job_hist_printer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.status} {self.progress:.0%}"
