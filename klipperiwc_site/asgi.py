@@ -7,15 +7,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klipperiwc_site.settings")
 from klipperiwc_site.config import exit_on_config_error
 
 with exit_on_config_error():
-    from django.core.asgi import get_asgi_application
+    import django
+    from django.conf import settings
 
     # Django must be set up before anything imports models (the consumers do).
-    django_asgi_app = get_asgi_application()
+    django.setup(set_prefix=False)
 
-from channels.routing import ProtocolTypeRouter, URLRouter
+from klipperiwc_site.asgi_handler import PooledASGIHandler
 
-from klipperiwc_site.routing import websocket_urlpatterns
-from klipperiwc_site.websocket import SiteOriginValidator
+django_asgi_app = PooledASGIHandler(threads=settings.WEB_REQUEST_THREADS)
+
+# Imported after django.setup(): the consumers import models.
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from klipperiwc_site.routing import websocket_urlpatterns  # noqa: E402
+from klipperiwc_site.websocket import SiteOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

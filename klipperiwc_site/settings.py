@@ -7,7 +7,7 @@ turn into a one-line message.
 
 from pathlib import Path
 
-from klipperiwc_site.config import LOG_LEVELS, Environment, secret_key
+from klipperiwc_site.config import LOG_LEVELS, ConfigError, Environment, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
@@ -23,7 +23,20 @@ SECRET_KEY = secret_key(env, key_file=DATA_DIR / "secret_key", create=True)
 # "*" keeps a fresh LAN install reachable by IP or any host name; set
 # ALLOWED_HOSTS to the names you serve under when the hub faces the internet.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["*"])
+if not ALLOWED_HOSTS:
+    raise ConfigError("ALLOWED_HOSTS is set but empty; list the host names, comma-separated, or use *.")
 CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS")
+
+# Behind a reverse proxy that sets X-Forwarded-Proto/-Host (and only then):
+# requests count as HTTPS when the proxy says so, and deploy.sh starts daphne
+# with --proxy-headers so client addresses come from X-Forwarded-For.
+TRUST_PROXY_HEADERS = env.bool("TRUST_PROXY_HEADERS", default=False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+# Threads per daphne process that run HTTP requests (klipperiwc_site/asgi_handler.py).
+WEB_REQUEST_THREADS = env.int("WEB_REQUEST_THREADS", 8, minimum=1, maximum=256)
 
 # Where deploy.sh, the Dockerfile and the README tell daphne to listen.
 HOST = env.str("HOST", "0.0.0.0")
@@ -86,6 +99,11 @@ DATABASES = {
         base_dir=BASE_DIR,
     )
 }
+# Seconds a database connection is reused (0: one per request). Reuse spares
+# every request a new connection (and, on SQLite, its PRAGMAs); health checks
+# drop a connection the server closed meanwhile.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ---------------------------------------
@@ -216,7 +234,13 @@ if LOG_FILE == "-":
     _log_handler = {"class": "logging.StreamHandler", "formatter": "plain"}
 else:
     _log_path = BASE_DIR / LOG_FILE
-    _log_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _log_path.parent.mkdir(parents=True, exist_ok=True)
+        _log_path.open("a").close()
+    except OSError as exc:
+        raise ConfigError(
+            f"LOG_FILE={LOG_FILE!r} cannot be written ({exc.strerror}); use a writable path, or - for the console."
+        ) from None
     # Watched: reopens the file after logrotate moves it.
     _log_handler = {
         "class": "logging.handlers.WatchedFileHandler",

@@ -90,6 +90,34 @@ class TemperatureSample(models.Model):
         return f"{self.component} {self.actual}/{self.target} at {self.recorded_at:%Y-%m-%dT%H:%M:%S%z}"
 
 
+class TemperatureMinute(models.Model):
+    """Temperatures per printer, component and minute, kept up to date as snapshots arrive.
+
+    Long chart ranges (a bucket of a minute or more) read these instead of
+    every sample: a month of 1 Hz data is 60 times fewer rows.
+    """
+
+    printer = models.ForeignKey(Printer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    component = models.CharField(max_length=64)
+    minute = models.DateTimeField(help_text="Start of the minute (UTC).")
+    samples = models.PositiveIntegerField()
+    total = models.FloatField(help_text="Sum of the actual temperatures, for the average.")
+    low = models.FloatField()
+    high = models.FloatField()
+    last_target = models.FloatField(null=True, blank=True)
+    last_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "temperature_history_minute"
+        constraints = [
+            models.UniqueConstraint(fields=["printer", "component", "minute"], name="temp_minute_unique"),
+        ]
+        indexes = [models.Index(fields=["minute"], name="temp_minute_time")]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.minute:%Y-%m-%dT%H:%M%z}: {self.samples} samples"
+
+
 class JobSnapshot(models.Model):
     snapshot = models.ForeignKey(StatusSnapshot, on_delete=models.DO_NOTHING, related_name="jobs")
     printer = models.ForeignKey(Printer, on_delete=models.CASCADE, related_name="+", db_index=False)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, Subquery
-from django.db.models.functions import Cast, Floor
+from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Floor, Greatest, Least
 
-from status.models import JobSnapshot, JobStatus, Printer, StatusSnapshot, TemperatureSample
+from status.models import JobSnapshot, JobStatus, Printer, StatusSnapshot, TemperatureMinute, TemperatureSample
 from status.sources import Job, PrinterStatus, TemperatureReading
 
 
@@ -82,43 +82,53 @@ class TemperatureBucket:
     target: float | None
 
 
+ROLLUP_MIN_BUCKET_SECONDS = 60
+
+
 def temperature_series(
     *, printer: Printer, since: datetime, until: datetime, points: int, component: str | None = None
 ) -> dict[str, list[TemperatureBucket]]:
-    """Per component, up to ``points`` equal time buckets between since and until.
+    """Per component, up to ``points`` equal time buckets between since and until (both inclusive).
 
     Bucketing, min/avg/max and the last target are computed by the database:
     one grouped query for the aggregates, one for the last target per bucket.
+    Buckets of a minute or more read the per-minute table (each minute goes
+    to the bucket its start falls in); shorter ones read every sample.
     Empty buckets are left out.
     """
     span = (until - since).total_seconds()
     width = max(span / points, 1e-6)
-    rows = TemperatureSample.objects.filter(printer=printer, recorded_at__gte=since, recorded_at__lte=until)
+    epoch = since.timestamp()
+    if width >= ROLLUP_MIN_BUCKET_SECONDS:
+        rows = TemperatureMinute.objects.filter(
+            printer=printer, minute__gte=since.replace(second=0, microsecond=0), minute__lte=until
+        )
+        time_field, target_field = "minute", "last_target"
+        totals = {"samples": Sum("samples"), "low": Min("low"), "high": Max("high"), "sum": Sum("total")}
+        last_field = "last_at"
+    else:
+        rows = TemperatureSample.objects.filter(printer=printer, recorded_at__gte=since, recorded_at__lte=until)
+        time_field, target_field = "recorded_at", "target"
+        totals = {"samples": Count("pk"), "low": Min("actual"), "high": Max("actual"), "sum": Sum("actual")}
+        last_field = "recorded_at"
     if component:
         rows = rows.filter(component=component)
-    # Seconds since `since` as a float, in SQL: the bucket is floor(offset / width).
-    epoch = since.timestamp()
-    rows = rows.annotate(
-        bucket=Floor((_epoch_seconds("recorded_at") - epoch) / width),
-    )
-    aggregates = (
-        rows.values("component", "bucket")
-        .annotate(
-            samples=Count("pk"), low=Min("actual"), mean=Avg("actual"), high=Max("actual"), last_at=Max("recorded_at")
-        )
-        .order_by("component", "bucket")
+    # The bucket is floor(seconds since `since` / width), clamped so that a
+    # sample at exactly `until` (or a minute starting before `since`) counts.
+    bucket = Floor((_epoch_seconds(time_field) - epoch) / width)
+    rows = rows.annotate(bucket=Greatest(Least(bucket, Value(points - 1.0)), Value(0.0)))
+    aggregates = list(
+        rows.values("component", "bucket").annotate(last_at=Max(last_field), **totals).order_by("component", "bucket")
     )
     last_targets = {
-        (row["component"], row["recorded_at"]): row["target"]
-        for row in TemperatureSample.objects.filter(
-            printer=printer,
-            recorded_at__in=[agg["last_at"] for agg in aggregates],
-            **({"component": component} if component else {}),
-        ).values("component", "recorded_at", "target")
+        (row["component"], row[last_field]): row[target_field]
+        for row in rows.filter(**{f"{last_field}__in": {agg["last_at"] for agg in aggregates}}).values(
+            "component", last_field, target_field
+        )
     }
     series: dict[str, list[TemperatureBucket]] = {}
     for agg in aggregates:
-        index = min(int(agg["bucket"]), points - 1)
+        index = int(agg["bucket"])
         start = datetime.fromtimestamp(epoch + index * width, tz=since.tzinfo)
         end = datetime.fromtimestamp(epoch + (index + 1) * width, tz=since.tzinfo)
         series.setdefault(agg["component"], []).append(
@@ -127,7 +137,7 @@ def temperature_series(
                 end=min(end, until),
                 samples=agg["samples"],
                 min=agg["low"],
-                avg=agg["mean"],
+                avg=agg["sum"] / agg["samples"],
                 max=agg["high"],
                 target=last_targets.get((agg["component"], agg["last_at"])),
             )

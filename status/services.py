@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from status.broadcast import status_broadcast_on_commit
-from status.models import JobSnapshot, Printer, StatusSnapshot, TemperatureSample
-from status.sources import PrinterStatus, source_for
+from status.models import JobSnapshot, Printer, StatusSnapshot, TemperatureMinute, TemperatureSample
+from status.sources import PrinterStatus, TemperatureReading, source_for
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,7 @@ def snapshot_record(*, printer: Printer, status: PrinterStatus) -> StatusSnapsho
             )
             for reading in status.temperatures
         )
+        _minutes_add(printer=printer, readings=status.temperatures)
         jobs = ([status.active_job] if status.active_job else []) + list(status.queued_jobs)
         first_position = 0 if status.active_job else 1
         JobSnapshot.objects.bulk_create(
@@ -108,17 +109,60 @@ def snapshot_record(*, printer: Printer, status: PrinterStatus) -> StatusSnapsho
     return snapshot
 
 
+_MINUTE_UPSERT = """
+INSERT INTO temperature_history_minute
+    (printer_id, component, minute, samples, total, low, high, last_target, last_at)
+VALUES (%s, %s, %s, 1, %s, %s, %s, %s, %s)
+ON CONFLICT (printer_id, component, minute) DO UPDATE SET
+    samples = temperature_history_minute.samples + 1,
+    total = temperature_history_minute.total + excluded.total,
+    low = {least}(temperature_history_minute.low, excluded.low),
+    high = {greatest}(temperature_history_minute.high, excluded.high),
+    last_target = CASE WHEN excluded.last_at >= temperature_history_minute.last_at
+        THEN excluded.last_target ELSE temperature_history_minute.last_target END,
+    last_at = {greatest}(temperature_history_minute.last_at, excluded.last_at)
+"""
+
+
+def _minutes_add(*, printer: Printer, readings: tuple[TemperatureReading, ...]) -> None:
+    """Fold readings into their per-minute rows (one upsert each, in the caller's transaction)."""
+    if not readings:
+        return
+    ops = connection.ops
+    names = (
+        {"least": "MIN", "greatest": "MAX"}
+        if connection.vendor == "sqlite"
+        else {"least": "LEAST", "greatest": "GREATEST"}
+    )
+    rows = [
+        (
+            printer.pk,
+            reading.component,
+            ops.adapt_datetimefield_value(reading.timestamp.replace(second=0, microsecond=0)),
+            reading.actual,
+            reading.actual,
+            reading.actual,
+            reading.target,
+            ops.adapt_datetimefield_value(reading.timestamp),
+        )
+        for reading in readings
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_MINUTE_UPSERT.format(**names), rows)
+
+
 @dataclass(frozen=True)
 class PruneResult:
     cutoff: datetime
     status_history: int
     temperature_history: int
     job_history: int
+    temperature_history_minute: int
     dry_run: bool
 
     @property
     def total(self) -> int:
-        return self.status_history + self.temperature_history + self.job_history
+        return self.status_history + self.temperature_history + self.job_history + self.temperature_history_minute
 
 
 def history_prune(
@@ -146,11 +190,12 @@ def history_prune(
         "status_history": old.count(),
         "temperature_history": TemperatureSample.objects.filter(snapshot__recorded_at__lt=cutoff).count(),
         "job_history": JobSnapshot.objects.filter(snapshot__recorded_at__lt=cutoff).count(),
+        "temperature_history_minute": TemperatureMinute.objects.filter(minute__lt=cutoff).count(),
     }
     if dry_run:
         return PruneResult(cutoff=cutoff, dry_run=True, **counts)
     total, done = counts["status_history"], 0
-    removed = {"status_history": 0, "temperature_history": 0, "job_history": 0}
+    removed = {"status_history": 0, "temperature_history": 0, "job_history": 0, "temperature_history_minute": 0}
     while True:
         with transaction.atomic():
             ids = list(old.order_by("recorded_at").values_list("pk", flat=True)[:batch_size])
@@ -165,11 +210,19 @@ def history_prune(
         done += deleted
         if progress:
             progress(done, max(total, done))
+    old_minutes = TemperatureMinute.objects.filter(minute__lt=cutoff)
+    while True:
+        with transaction.atomic():
+            ids = list(old_minutes.values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            removed["temperature_history_minute"] += TemperatureMinute.objects.filter(pk__in=ids).delete()[0]
     logger.info(
-        "Pruned status history before %s: %s status, %s temperature, %s job rows",
+        "Pruned status history before %s: %s status, %s temperature, %s job, %s temperature-minute rows",
         cutoff.isoformat(),
         removed["status_history"],
         removed["temperature_history"],
         removed["job_history"],
+        removed["temperature_history_minute"],
     )
     return PruneResult(cutoff=cutoff, dry_run=False, **removed)

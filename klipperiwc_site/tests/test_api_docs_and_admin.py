@@ -51,7 +51,7 @@ def test_admin_sends_anonymous_users_to_the_login(client):
 
 
 @pytest.mark.django_db
-def test_home_page_links_the_docs_and_admin(client):
+def test_the_home_page_links_the_docs_and_admin(client):
     response = client.get("/")
     assert response.status_code == 200
     assert b'href="/api/docs/"' in response.content

@@ -16,6 +16,10 @@ BAD_VALUES = [
     ("CELERY_BROKER_URL", "sqs://x", "filesystem"),
     ("CSRF_TRUSTED_ORIGINS", "hub.example.com", "https://example.com"),
     ("SECRET_KEY", "short", "32"),
+    ("ALLOWED_HOSTS", "", "or use *"),
+    ("LOG_FILE", "/proc/no-such-dir/app.log", "- for the console"),
+    ("STATUS_HISTORY_MIN_INTERVAL_MS", "-5", "at least 0"),
+    ("WEB_REQUEST_THREADS", "0", "1 to 256"),
 ]
 
 

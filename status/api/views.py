@@ -20,7 +20,9 @@ from status.api.serializers import (
     PrinterSerializer,
     StatusSerializer,
     TemperatureSerializer,
+    job_payload,
     status_payload,
+    temperature_payload,
 )
 from status.models import JobStatus, PrinterState, StatusSnapshot
 
@@ -60,7 +62,7 @@ class JobsView(_CaptureView):
     def get(self, request):
         status = self.capture(request)
         jobs = ([status.active_job] if status.active_job else []) + list(status.queued_jobs)
-        return Response(JobSerializer([asdict(job) for job in jobs], many=True).data)
+        return Response([job_payload(job) for job in jobs])
 
 
 class TemperaturesView(_CaptureView):
@@ -72,7 +74,7 @@ class TemperaturesView(_CaptureView):
     )
     def get(self, request):
         status = self.capture(request)
-        return Response(TemperatureSerializer([asdict(t) for t in status.temperatures], many=True).data)
+        return Response([temperature_payload(reading) for reading in status.temperatures])
 
 
 class PrinterListView(ListAPIView):

@@ -1,0 +1,73 @@
+#!/bin/sh
+# Entry point of the KlipperIWC container image: one image, several roles.
+#
+#   web          migrate, set up app data, create the admin user from
+#                DJANGO_SUPERUSER_* (if set), then serve HTTP + WebSockets
+#                with daphne on $HOST:$PORT
+#   worker       Celery worker (any number of them)
+#   beat         Celery beat, the periodic-task scheduler (run exactly ONE)
+#   worker-beat  Celery worker with an embedded beat (single-container
+#                embedded mode; then run no other beat)
+#   anything else is executed as given, e.g. "python manage.py ping_worker"
+#
+# Extra arguments after worker, beat or worker-beat are passed to Celery
+# (e.g. "worker --queues status"). Logs go to the console unless LOG_FILE is set.
+set -eu
+
+# The project directory: /app in the image; the checkout when run by hand.
+APP_DIR=$(cd "$(dirname "$0")/.." && pwd)
+cd "$APP_DIR"
+
+# In a container the logs belong on the console (docker logs); settings.py reads
+# "-" as "the console". Set LOG_FILE=logs/app.log to write the logs/ volume.
+LOG_FILE=${LOG_FILE:--}
+HOST=${HOST:-0.0.0.0}
+PORT=${PORT:-8000}
+export LOG_FILE HOST PORT
+
+loglevel=${LOG_LEVEL:-info}
+schedule="$APP_DIR/var/celerybeat-schedule"
+
+# Worker processes; 2 as in deploy.sh (Celery's own default, one per CPU of
+# the host, is a lot of memory on a big machine).
+concurrency=${CELERY_CONCURRENCY:-2}
+
+# Runs "celery -A klipperiwc_site worker ..." with the given extra arguments.
+run_worker() {
+  exec celery -A klipperiwc_site worker --loglevel "$loglevel" --concurrency "$concurrency" "$@"
+}
+
+role=${1:-web}
+if [ "$#" -gt 0 ]; then
+  shift
+fi
+
+case "$role" in
+  web)
+    # A bad environment variable stops here, at the first manage.py call,
+    # with one line naming the variable.
+    python manage.py migrate --noinput
+    python manage.py setup_app_data
+    python manage.py ensure_superuser
+    # --proxy-headers only when the operator says a proxy sets them
+    # (TRUST_PROXY_HEADERS, as in deploy.sh): daphne trusts them from anyone.
+    case "${TRUST_PROXY_HEADERS:-}" in
+      1 | [Tt]rue | [Yy]es | [Oo]n)
+        exec daphne -b "$HOST" -p "$PORT" --proxy-headers klipperiwc_site.asgi:application
+        ;;
+    esac
+    exec daphne -b "$HOST" -p "$PORT" klipperiwc_site.asgi:application
+    ;;
+  worker)
+    run_worker "$@"
+    ;;
+  worker-beat)
+    run_worker --beat --schedule "$schedule" "$@"
+    ;;
+  beat)
+    exec celery -A klipperiwc_site beat --loglevel "$loglevel" --schedule "$schedule" "$@"
+    ;;
+  *)
+    exec "$role" "$@"
+    ;;
+esac
