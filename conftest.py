@@ -171,3 +171,14 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_connection_per_use():
+    # Threads the tests start (channels' database_sync_to_async, the test
+    # client in an executor) would otherwise keep their connections for
+    # CONN_MAX_AGE, and PostgreSQL refuses to drop the test database while
+    # they are open. Production keeps them: its threads live long.
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

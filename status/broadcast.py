@@ -6,6 +6,7 @@ failing channel layer is logged, never raised into the request.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -39,20 +40,30 @@ def status_message(*, printer: Printer, status: PrinterStatus, seq: int) -> dict
 
 def status_send(message: dict, *, group: str = STATUS_GROUP) -> bool:
     """Send ``message`` to the clients of ``group`` in every daphne process."""
+    return status_send_many([(group, message)])
+
+
+def status_send_many(deliveries: list[tuple[str, dict]]) -> bool:
+    """Send each (group, message) in order, in one trip to the event loop."""
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        for group, message in deliveries:
+            # Serialised once here rather than once per client in each consumer.
+            await layer.group_send(group, {"type": "status.message", "text": json.dumps(message)})
+
     try:
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "status.message", "message": message})
+        async_to_sync(send_all)()
     except Exception:
-        logger.exception("Broadcast to %s failed", group)
+        logger.exception("Broadcast of %d status message(s) failed", len(deliveries))
         return False
     return True
 
 
-def status_broadcast_on_commit(*, printer: Printer, status: PrinterStatus, seq: int) -> None:
-    """After commit, send to the clients following all printers and to those following this one."""
-    message = status_message(printer=printer, status=status, seq=seq)
-
-    def send() -> None:
-        status_send(message, group=STATUS_GROUP)
-        status_send(message, group=printer_group(printer.slug))
-
-    transaction.on_commit(send, robust=True)
+def status_broadcast_on_commit(snapshots: list[tuple[Printer, PrinterStatus, int]]) -> None:
+    """After commit, send each (printer, status, seq) to the clients following all printers and that one."""
+    deliveries = []
+    for printer, status, seq in snapshots:
+        message = status_message(printer=printer, status=status, seq=seq)
+        deliveries += [(STATUS_GROUP, message), (printer_group(printer.slug), message)]
+    transaction.on_commit(lambda: status_send_many(deliveries), robust=True)

@@ -81,8 +81,8 @@ class StatusConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_BAD_MESSAGE)
 
     async def status_message(self, event):
-        """Group event "status.message": forward its message as is."""
-        await self.send(text_data=json.dumps(event["message"]))
+        """Group event "status.message": forward its text (JSON, serialised once by the sender)."""
+        await self.send(text_data=event["text"])
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))

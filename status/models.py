@@ -7,6 +7,8 @@ CASCADE, added by migration 0002 on SQLite and PostgreSQL alike), so a
 retention prune is one DELETE on status_history.
 """
 
+from datetime import UTC, datetime
+
 from django.db import models
 
 
@@ -90,16 +92,19 @@ class TemperatureSample(models.Model):
         return f"{self.component} {self.actual}/{self.target} at {self.recorded_at:%Y-%m-%dT%H:%M:%S%z}"
 
 
-class TemperatureMinute(models.Model):
-    """Temperatures per printer, component and minute, kept up to date as snapshots arrive.
+class TemperatureRollup(models.Model):
+    """Temperatures per printer, component and time slot, kept up to date as snapshots arrive.
 
-    Long chart ranges (a bucket of a minute or more) read these instead of
-    every sample: a month of 1 Hz data is 60 times fewer rows.
+    Each reading is folded into one slot per resolution (ROLLUP_RESOLUTIONS:
+    a minute, ten minutes, an hour). A chart reads the coarsest resolution
+    that fits its bucket width, so a month of 1 Hz data is a few thousand
+    rows instead of millions.
     """
 
     printer = models.ForeignKey(Printer, on_delete=models.CASCADE, related_name="+", db_index=False)
     component = models.CharField(max_length=64)
-    minute = models.DateTimeField(help_text="Start of the minute (UTC).")
+    resolution = models.PositiveIntegerField(help_text="Slot length in seconds.")
+    start = models.DateTimeField(help_text="Start of the slot (UTC, a multiple of the resolution since 1970).")
     samples = models.PositiveIntegerField()
     total = models.FloatField(help_text="Sum of the actual temperatures, for the average.")
     low = models.FloatField()
@@ -108,14 +113,23 @@ class TemperatureMinute(models.Model):
     last_at = models.DateTimeField()
 
     class Meta:
-        db_table = "temperature_history_minute"
+        db_table = "temperature_history_rollup"
         constraints = [
-            models.UniqueConstraint(fields=["printer", "component", "minute"], name="temp_minute_unique"),
+            models.UniqueConstraint(fields=["printer", "resolution", "component", "start"], name="temp_rollup_unique"),
         ]
-        indexes = [models.Index(fields=["minute"], name="temp_minute_time")]
+        indexes = [models.Index(fields=["start"], name="temp_rollup_time")]
 
     def __str__(self) -> str:
-        return f"{self.component} {self.minute:%Y-%m-%dT%H:%M%z}: {self.samples} samples"
+        return f"{self.component} {self.start:%Y-%m-%dT%H:%M%z} ({self.resolution} s): {self.samples} samples"
+
+
+ROLLUP_RESOLUTIONS = (60, 600, 3600)
+
+
+def rollup_start(moment: datetime, resolution: int) -> datetime:
+    """Start of the ``resolution``-second slot holding ``moment`` (slots count from 1970-01-01 UTC)."""
+    seconds = int(moment.timestamp()) // resolution * resolution
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 class JobSnapshot(models.Model):

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Floor, Greatest, Least
 
-from status.models import JobSnapshot, JobStatus, Printer, StatusSnapshot, TemperatureMinute, TemperatureSample
+from status.models import (
+    ROLLUP_RESOLUTIONS,
+    JobSnapshot,
+    JobStatus,
+    Printer,
+    StatusSnapshot,
+    TemperatureRollup,
+    TemperatureSample,
+    rollup_start,
+)
 from status.sources import Job, PrinterStatus, TemperatureReading
 
 
@@ -82,73 +92,71 @@ class TemperatureBucket:
     target: float | None
 
 
-ROLLUP_MIN_BUCKET_SECONDS = 60
-
-
 def temperature_series(
     *, printer: Printer, since: datetime, until: datetime, points: int, component: str | None = None
 ) -> dict[str, list[TemperatureBucket]]:
     """Per component, up to ``points`` equal time buckets between since and until (both inclusive).
 
-    Bucketing, min/avg/max and the last target are computed by the database:
-    one grouped query for the aggregates, one for the last target per bucket.
-    Buckets of a minute or more read the per-minute table (each minute goes
-    to the bucket its start falls in); shorter ones read every sample.
-    Empty buckets are left out.
+    One query computes everything in the database: the bucket of each row,
+    min/avg/max, and the target of the newest row per bucket (a window
+    function). Buckets at least a minute wide read the coarsest rollup that
+    fits in a bucket (a slot counts in the bucket its start falls in);
+    narrower ones read every sample. Empty buckets are left out.
     """
     span = (until - since).total_seconds()
     width = max(span / points, 1e-6)
     epoch = since.timestamp()
-    if width >= ROLLUP_MIN_BUCKET_SECONDS:
-        rows = TemperatureMinute.objects.filter(
-            printer=printer, minute__gte=since.replace(second=0, microsecond=0), minute__lte=until
-        )
-        time_field, target_field = "minute", "last_target"
-        totals = {"samples": Sum("samples"), "low": Min("low"), "high": Max("high"), "sum": Sum("total")}
-        last_field = "last_at"
+    resolution = max((r for r in ROLLUP_RESOLUTIONS if r <= width), default=None)
+    if resolution:
+        rows = TemperatureRollup.objects.filter(
+            printer=printer, resolution=resolution, start__gte=rollup_start(since, resolution), start__lte=until
+        ).annotate(at=F("start"), n=F("samples"), lo=F("low"), hi=F("high"), tot=F("total"), tgt=F("last_target"))
     else:
-        rows = TemperatureSample.objects.filter(printer=printer, recorded_at__gte=since, recorded_at__lte=until)
-        time_field, target_field = "recorded_at", "target"
-        totals = {"samples": Count("pk"), "low": Min("actual"), "high": Max("actual"), "sum": Sum("actual")}
-        last_field = "recorded_at"
+        rows = TemperatureSample.objects.filter(
+            printer=printer, recorded_at__gte=since, recorded_at__lte=until
+        ).annotate(at=F("recorded_at"), n=Value(1), lo=F("actual"), hi=F("actual"), tot=F("actual"), tgt=F("target"))
     if component:
         rows = rows.filter(component=component)
-    # The bucket is floor(seconds since `since` / width), clamped so that a
-    # sample at exactly `until` (or a minute starting before `since`) counts.
-    bucket = Floor((_epoch_seconds(time_field) - epoch) / width)
+    # floor(seconds since `since` / width), clamped so that a sample at
+    # exactly `until` (or a slot starting before `since`) counts.
+    bucket = Floor((_epoch_seconds("at", whole_seconds=resolution is not None) - epoch) / width)
     rows = rows.annotate(bucket=Greatest(Least(bucket, Value(points - 1.0)), Value(0.0)))
-    aggregates = list(
-        rows.values("component", "bucket").annotate(last_at=Max(last_field), **totals).order_by("component", "bucket")
-    )
-    last_targets = {
-        (row["component"], row[last_field]): row[target_field]
-        for row in rows.filter(**{f"{last_field}__in": {agg["last_at"] for agg in aggregates}}).values(
-            "component", last_field, target_field
-        )
-    }
+    inner, params = rows.values("component", "bucket", "at", "n", "lo", "hi", "tot", "tgt").query.sql_with_params()
+    sql = f"""
+        SELECT component, bucket, SUM(n), MIN(lo), MAX(hi), SUM(tot), MAX(CASE WHEN newest = 1 THEN tgt END)
+        FROM (
+            SELECT rows.*, ROW_NUMBER() OVER (PARTITION BY component, bucket ORDER BY at DESC) AS newest
+            FROM ({inner}) AS rows
+        ) AS ranked
+        GROUP BY component, bucket
+        ORDER BY component, bucket
+    """  # noqa: S608 (the inner query is Django's, its values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        aggregates = cursor.fetchall()
     series: dict[str, list[TemperatureBucket]] = {}
-    for agg in aggregates:
-        index = int(agg["bucket"])
-        start = datetime.fromtimestamp(epoch + index * width, tz=since.tzinfo)
-        end = datetime.fromtimestamp(epoch + (index + 1) * width, tz=since.tzinfo)
-        series.setdefault(agg["component"], []).append(
+    for name, index, samples, low, high, total, target in aggregates:
+        index = int(index)
+        start = datetime.fromtimestamp(epoch + index * width, tz=UTC)
+        end = datetime.fromtimestamp(epoch + (index + 1) * width, tz=UTC)
+        series.setdefault(name, []).append(
             TemperatureBucket(
                 start=start,
                 end=min(end, until),
-                samples=agg["samples"],
-                min=agg["low"],
-                avg=agg["sum"] / agg["samples"],
-                max=agg["high"],
-                target=last_targets.get((agg["component"], agg["last_at"])),
+                samples=samples,
+                min=low,
+                avg=total / samples,
+                max=high,
+                target=target,
             )
         )
     return series
 
 
-def _epoch_seconds(field: str):
+def _epoch_seconds(field: str, *, whole_seconds: bool = False):
     from status.db_functions import EpochSeconds
 
-    return Cast(EpochSeconds(F(field)), FloatField())
+    return Cast(EpochSeconds(F(field), whole_seconds=whole_seconds), FloatField())
 
 
 def job_history(*, printer: Printer):

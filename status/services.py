@@ -13,11 +13,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from status.broadcast import status_broadcast_on_commit
-from status.models import JobSnapshot, Printer, StatusSnapshot, TemperatureMinute, TemperatureSample
+from status.models import (
+    ROLLUP_RESOLUTIONS,
+    JobSnapshot,
+    Printer,
+    StatusSnapshot,
+    TemperatureRollup,
+    TemperatureSample,
+    rollup_start,
+)
 from status.sources import PrinterStatus, TemperatureReading, source_for
 
 logger = logging.getLogger(__name__)
@@ -47,108 +55,147 @@ def status_capture(*, printer: Printer, now: datetime | None = None) -> Capture:
     last = cache.get(_last_recorded_key(printer))
     if last is not None and abs(now - last) < min_interval:
         return Capture(status, None)
-    with transaction.atomic():
-        # One writer per printer at a time: the row lock serialises processes
-        # on PostgreSQL; SQLite's immediate transactions already do.
-        Printer.objects.select_for_update().filter(pk=printer.pk).first()
-        latest = (
-            StatusSnapshot.objects.filter(printer=printer)
-            .order_by("-recorded_at")
-            .values_list("recorded_at", flat=True)
-            .first()
-        )
-        if latest is not None and abs(now - latest) < min_interval:
-            cache.set(_last_recorded_key(printer), latest, timeout=60)
-            return Capture(status, None)
-        snapshot = snapshot_record(printer=printer, status=status)
+    try:
+        with transaction.atomic():
+            # One writer per printer at a time: the row lock serialises
+            # processes on PostgreSQL; SQLite's immediate transactions already do.
+            Printer.objects.select_for_update().filter(pk=printer.pk).first()
+            latest = (
+                StatusSnapshot.objects.filter(printer=printer)
+                .order_by("-recorded_at")
+                .values_list("recorded_at", flat=True)
+                .first()
+            )
+            if latest is not None and abs(now - latest) < min_interval:
+                cache.set(_last_recorded_key(printer), latest, timeout=60)
+                return Capture(status, None)
+            snapshot = snapshot_record(printer=printer, status=status)
+    except DatabaseError:
+        # The status was read; failing to keep it must not fail the caller.
+        # /healthz reports the database, the log has the details.
+        logger.exception("Could not store the status of printer %s", printer.slug)
+        return Capture(status, None)
     cache.set(_last_recorded_key(printer), now, timeout=60)
     return Capture(status, snapshot)
 
 
 def snapshot_record(*, printer: Printer, status: PrinterStatus) -> StatusSnapshot:
     """Store one status with its temperatures and jobs; broadcast it after commit."""
+    return snapshots_record(items=[(printer, status)])[0]
+
+
+def snapshots_record(*, items: list[tuple[Printer, PrinterStatus]]) -> list[StatusSnapshot]:
+    """Store many statuses (of one or many printers) in one transaction; broadcast each after commit.
+
+    A source that collects the statuses of a whole farm writes them in one
+    go: one INSERT per table instead of one transaction per printer.
+    """
     with transaction.atomic():
-        recorded_at = status.updated_at
-        snapshot = StatusSnapshot.objects.create(
-            printer=printer,
-            recorded_at=recorded_at,
-            state=status.state,
-            message=status.message[:500],
-            uptime_seconds=max(0, int(status.uptime_seconds)),
-        )
-        TemperatureSample.objects.bulk_create(
-            TemperatureSample(
-                snapshot=snapshot,
+        snapshots = StatusSnapshot.objects.bulk_create(
+            StatusSnapshot(
                 printer=printer,
-                recorded_at=reading.timestamp,
-                component=reading.component,
-                actual=reading.actual,
-                target=reading.target,
+                recorded_at=status.updated_at,
+                state=status.state,
+                message=status.message[:500],
+                uptime_seconds=max(0, int(status.uptime_seconds)),
             )
-            for reading in status.temperatures
+            for printer, status in items
         )
-        _minutes_add(printer=printer, readings=status.temperatures)
-        jobs = ([status.active_job] if status.active_job else []) + list(status.queued_jobs)
-        first_position = 0 if status.active_job else 1
-        JobSnapshot.objects.bulk_create(
-            JobSnapshot(
-                snapshot=snapshot,
-                printer=printer,
-                recorded_at=recorded_at,
-                job_id=job.id,
-                name=job.name,
-                status=job.status,
-                progress=job.progress,
-                position=position,
-                started_at=job.started_at,
-                estimated_completion=job.estimated_completion,
+        adapt = connection.ops.adapt_datetimefield_value
+        temperature_rows, job_rows, readings = [], [], []
+        for snapshot, (printer, status) in zip(snapshots, items, strict=True):
+            for reading in status.temperatures:
+                temperature_rows.append(
+                    (
+                        snapshot.pk,
+                        printer.pk,
+                        adapt(reading.timestamp),
+                        reading.component,
+                        reading.actual,
+                        reading.target,
+                    )
+                )
+                readings.append((printer, reading))
+            listed = ([status.active_job] if status.active_job else []) + list(status.queued_jobs)
+            first_position = 0 if status.active_job else 1
+            job_rows.extend(
+                (
+                    snapshot.pk,
+                    printer.pk,
+                    adapt(status.updated_at),
+                    job.id,
+                    job.name,
+                    job.status,
+                    job.progress,
+                    position,
+                    adapt(job.started_at),
+                    adapt(job.estimated_completion),
+                )
+                for position, job in enumerate(listed, start=first_position)
             )
-            for position, job in enumerate(jobs, start=first_position)
+        # Plain executemany: on this path (every snapshot of every printer)
+        # bulk_create's per-object work cost more than the database did.
+        with connection.cursor() as cursor:
+            cursor.executemany(_TEMPERATURE_INSERT, temperature_rows)
+            cursor.executemany(_JOB_INSERT, job_rows)
+        _rollups_add(readings=readings)
+        status_broadcast_on_commit(
+            [(printer, status, snapshot.pk) for snapshot, (printer, status) in zip(snapshots, items, strict=True)]
         )
-        status_broadcast_on_commit(printer=printer, status=status, seq=snapshot.pk)
-    return snapshot
+    return snapshots
 
 
-_MINUTE_UPSERT = """
-INSERT INTO temperature_history_minute
-    (printer_id, component, minute, samples, total, low, high, last_target, last_at)
-VALUES (%s, %s, %s, 1, %s, %s, %s, %s, %s)
-ON CONFLICT (printer_id, component, minute) DO UPDATE SET
-    samples = temperature_history_minute.samples + 1,
-    total = temperature_history_minute.total + excluded.total,
-    low = {least}(temperature_history_minute.low, excluded.low),
-    high = {greatest}(temperature_history_minute.high, excluded.high),
-    last_target = CASE WHEN excluded.last_at >= temperature_history_minute.last_at
-        THEN excluded.last_target ELSE temperature_history_minute.last_target END,
-    last_at = {greatest}(temperature_history_minute.last_at, excluded.last_at)
+_TEMPERATURE_INSERT = """
+INSERT INTO temperature_history (snapshot_id, printer_id, recorded_at, component, actual, target)
+VALUES (%s, %s, %s, %s, %s, %s)
+"""
+_JOB_INSERT = """
+INSERT INTO job_history (snapshot_id, printer_id, recorded_at, job_id, name, status, progress, position,
+    started_at, estimated_completion)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+_ROLLUP_UPSERT = """
+INSERT INTO temperature_history_rollup
+    (printer_id, component, resolution, start, samples, total, low, high, last_target, last_at)
+VALUES (%s, %s, %s, %s, 1, %s, %s, %s, %s, %s)
+ON CONFLICT (printer_id, resolution, component, start) DO UPDATE SET
+    samples = temperature_history_rollup.samples + 1,
+    total = temperature_history_rollup.total + excluded.total,
+    low = {least}(temperature_history_rollup.low, excluded.low),
+    high = {greatest}(temperature_history_rollup.high, excluded.high),
+    last_target = CASE WHEN excluded.last_at >= temperature_history_rollup.last_at
+        THEN excluded.last_target ELSE temperature_history_rollup.last_target END,
+    last_at = {greatest}(temperature_history_rollup.last_at, excluded.last_at)
 """
 
 
-def _minutes_add(*, printer: Printer, readings: tuple[TemperatureReading, ...]) -> None:
-    """Fold readings into their per-minute rows (one upsert each, in the caller's transaction)."""
+def _rollups_add(*, readings: list[tuple[Printer, TemperatureReading]]) -> None:
+    """Fold readings into their slot at every resolution (upserts, in the caller's transaction)."""
     if not readings:
         return
     ops = connection.ops
-    names = (
-        {"least": "MIN", "greatest": "MAX"}
-        if connection.vendor == "sqlite"
-        else {"least": "LEAST", "greatest": "GREATEST"}
-    )
+    if connection.vendor == "sqlite":
+        names = {"least": "MIN", "greatest": "MAX"}
+    else:
+        names = {"least": "LEAST", "greatest": "GREATEST"}
     rows = [
         (
             printer.pk,
             reading.component,
-            ops.adapt_datetimefield_value(reading.timestamp.replace(second=0, microsecond=0)),
+            resolution,
+            ops.adapt_datetimefield_value(rollup_start(reading.timestamp, resolution)),
             reading.actual,
             reading.actual,
             reading.actual,
             reading.target,
             ops.adapt_datetimefield_value(reading.timestamp),
         )
-        for reading in readings
+        for printer, reading in readings
+        for resolution in ROLLUP_RESOLUTIONS
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(_MINUTE_UPSERT.format(**names), rows)
+        cursor.executemany(_ROLLUP_UPSERT.format(**names), rows)
 
 
 @dataclass(frozen=True)
@@ -157,12 +204,12 @@ class PruneResult:
     status_history: int
     temperature_history: int
     job_history: int
-    temperature_history_minute: int
+    temperature_history_rollup: int
     dry_run: bool
 
     @property
     def total(self) -> int:
-        return self.status_history + self.temperature_history + self.job_history + self.temperature_history_minute
+        return self.status_history + self.temperature_history + self.job_history + self.temperature_history_rollup
 
 
 def history_prune(
@@ -190,12 +237,12 @@ def history_prune(
         "status_history": old.count(),
         "temperature_history": TemperatureSample.objects.filter(snapshot__recorded_at__lt=cutoff).count(),
         "job_history": JobSnapshot.objects.filter(snapshot__recorded_at__lt=cutoff).count(),
-        "temperature_history_minute": TemperatureMinute.objects.filter(minute__lt=cutoff).count(),
+        "temperature_history_rollup": TemperatureRollup.objects.filter(start__lt=cutoff).count(),
     }
     if dry_run:
         return PruneResult(cutoff=cutoff, dry_run=True, **counts)
     total, done = counts["status_history"], 0
-    removed = {"status_history": 0, "temperature_history": 0, "job_history": 0, "temperature_history_minute": 0}
+    removed = {"status_history": 0, "temperature_history": 0, "job_history": 0, "temperature_history_rollup": 0}
     while True:
         with transaction.atomic():
             ids = list(old.order_by("recorded_at").values_list("pk", flat=True)[:batch_size])
@@ -210,19 +257,19 @@ def history_prune(
         done += deleted
         if progress:
             progress(done, max(total, done))
-    old_minutes = TemperatureMinute.objects.filter(minute__lt=cutoff)
+    old_rollups = TemperatureRollup.objects.filter(start__lt=cutoff)
     while True:
         with transaction.atomic():
-            ids = list(old_minutes.values_list("pk", flat=True)[:batch_size])
+            ids = list(old_rollups.values_list("pk", flat=True)[:batch_size])
             if not ids:
                 break
-            removed["temperature_history_minute"] += TemperatureMinute.objects.filter(pk__in=ids).delete()[0]
+            removed["temperature_history_rollup"] += TemperatureRollup.objects.filter(pk__in=ids).delete()[0]
     logger.info(
-        "Pruned status history before %s: %s status, %s temperature, %s job, %s temperature-minute rows",
+        "Pruned status history before %s: %s status, %s temperature, %s job, %s temperature-rollup rows",
         cutoff.isoformat(),
         removed["status_history"],
         removed["temperature_history"],
         removed["job_history"],
-        removed["temperature_history_minute"],
+        removed["temperature_history_rollup"],
     )
     return PruneResult(cutoff=cutoff, dry_run=False, **removed)

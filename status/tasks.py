@@ -14,5 +14,5 @@ def history_prune_task() -> dict | None:
         "status_history": result.status_history,
         "temperature_history": result.temperature_history,
         "job_history": result.job_history,
-        "temperature_history_minute": result.temperature_history_minute,
+        "temperature_history_rollup": result.temperature_history_rollup,
     }

@@ -3,8 +3,9 @@
 import asyncio
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.test import Client
 
 from klipperiwc_site.asgi import application
 from status.models import Printer
@@ -21,7 +22,8 @@ async def connect(path="/ws/status"):
 
 async def capture(slug="demo", **kwargs):
     printer = await Printer.objects.aget(slug=slug)
-    return await sync_to_async(status_capture)(printer=printer, **kwargs)
+    # database_sync_to_async closes the worker thread's connection afterwards.
+    return await database_sync_to_async(status_capture)(printer=printer, **kwargs)
 
 
 async def test_a_new_client_first_gets_the_latest_stored_status():
@@ -40,9 +42,10 @@ async def test_a_new_client_first_gets_the_latest_stored_status():
 async def test_get_api_status_reaches_connected_clients_with_increasing_seq(settings):
     settings.STATUS_HISTORY_MIN_INTERVAL_MS = 0
     client, _ = await connect()
-    await sync_to_async(lambda: __import__("django.test").test.Client().get("/api/status"))()
+    get_status = database_sync_to_async(lambda: Client().get("/api/status"))
+    await get_status()
     first = await client.receive_json_from(timeout=5)
-    await sync_to_async(lambda: __import__("django.test").test.Client().get("/api/status"))()
+    await get_status()
     second = await client.receive_json_from(timeout=5)
     assert first["type"] == second["type"] == "status"
     assert second["seq"] > first["seq"]

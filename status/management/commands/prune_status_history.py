@@ -31,6 +31,6 @@ class Command(BaseCommand):
         result = history_prune(older_than_days=keep, batch_size=batch_size, dry_run=dry_run, progress=progress)
         verb = "Would remove" if dry_run else "Removed"
         self.stdout.write(f"History before {result.cutoff.isoformat()} ({keep} days):")
-        for table in ("status_history", "temperature_history", "job_history", "temperature_history_minute"):
+        for table in ("status_history", "temperature_history", "job_history", "temperature_history_rollup"):
             self.stdout.write(f"  {verb} {getattr(result, table)} rows from {table}")
         self.stdout.write(self.style.SUCCESS(f"{verb} {result.total} rows in all."))
