@@ -167,7 +167,7 @@ async def _fan_out(url: str, clients: int, rounds: int) -> list[float]:
                 break
     latencies: list[float] = []
     loop = asyncio.get_running_loop()
-    for _ in range(rounds):
+    for round_number in range(rounds + 1):  # round 0 warms up and is not counted
         started = time.perf_counter()
         await loop.run_in_executor(None, lambda: urllib.request.urlopen(f"{url}/api/status").read())
 
@@ -180,7 +180,9 @@ async def _fan_out(url: str, clients: int, rounds: int) -> list[float]:
                 if json.loads(text)["type"] == "status":
                     return arrived
 
-        latencies.extend(await asyncio.gather(*(receive(ws) for ws in sockets)))
+        arrivals = await asyncio.gather(*(receive(ws) for ws in sockets))
+        if round_number:
+            latencies.extend(arrivals)
         await asyncio.sleep(0.2)
     for websocket in sockets:
         await websocket.close()

@@ -108,11 +108,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache ---------------------------------------
 REDIS_URL = env.redis_url("REDIS_URL")
+# Group memberships expire after CHANNEL_GROUP_EXPIRY seconds unless renewed;
+# status/consumers.py renews its memberships every hour, so a dashboard left
+# open for weeks keeps receiving, and a crashed process's channels still go.
+CHANNEL_GROUP_EXPIRY = 6 * 3600
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "klipperiwc"},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "klipperiwc", "group_expiry": CHANNEL_GROUP_EXPIRY},
         }
     }
     CACHES = {
@@ -123,7 +127,12 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "klipperiwc_site.channel_layers.ThrottledInMemoryChannelLayer",
+            "CONFIG": {"group_expiry": CHANNEL_GROUP_EXPIRY},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ---------------------------------------------------------------

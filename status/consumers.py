@@ -10,6 +10,7 @@ queue up in its own channel (and are dropped when that is full), so it never
 holds up the rest.
 """
 
+import asyncio
 import hmac
 import json
 import time
@@ -52,15 +53,37 @@ class StatusConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNKNOWN_PRINTER)
             return
         self.groups_joined = [printer_group(p.slug) for p in printers] if wanted else [STATUS_GROUP]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        await self._join_groups()
+        self.renewal = asyncio.create_task(self._renew_memberships())
         await self.accept()
         for message in await self._latest_messages(printers):
             await self.send_json(message)
 
     async def disconnect(self, code):
+        if getattr(self, "renewal", None):
+            self.renewal.cancel()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _join_groups(self):
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def _renew_memberships(self):
+        # Memberships expire (CHANNEL_GROUP_EXPIRY); joining again renews them.
+        interval = max(60, settings.CHANNEL_GROUP_EXPIRY // 6)
+        while True:
+            await asyncio.sleep(interval)
+            await self._join_groups()
+
+    async def dispatch(self, message):
+        # Forwarding a broadcast touches no database, so skip channels' per-
+        # message hop to a thread to close stale connections: with 500 clients
+        # that was 500 thread hops per broadcast.
+        if message["type"] == "status.message":
+            await self.status_message(message)
+        else:
+            await super().dispatch(message)
 
     async def receive(self, text_data=None, bytes_data=None):
         now = time.monotonic()

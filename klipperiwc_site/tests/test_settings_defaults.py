@@ -17,7 +17,9 @@ def test_it_uses_sqlite_with_wal_and_immediate_transactions_by_default(settings_
 
 def test_it_runs_channels_cache_and_celery_without_servers_by_default(settings_under):
     loaded = settings_under()
-    assert loaded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert (
+        loaded["CHANNEL_LAYERS"]["default"]["BACKEND"] == "klipperiwc_site.channel_layers.ThrottledInMemoryChannelLayer"
+    )
     assert loaded["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert loaded["CELERY_BROKER_URL"] == "filesystem://"
     assert loaded["CELERY_BROKER_TRANSPORT_OPTIONS"]["data_folder_in"].startswith(str(PROJECT_ROOT / "var"))
