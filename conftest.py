@@ -145,9 +145,7 @@ def settings_under(manage, project_env):
 
 @pytest.fixture
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return _free_port()
 
 
 @pytest.fixture
@@ -170,7 +168,10 @@ def _empty_cache():
     # Database rows roll back after each test; cached facts about them must go too.
     from django.core.cache import cache
 
+    from status.selectors import printer_cache_clear
+
     cache.clear()
+    printer_cache_clear()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -182,3 +183,52 @@ def _one_connection_per_use():
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def start_daphne():
+    """Start daphne processes serving this project; returns each one's base URL once /healthz answers."""
+    import time
+    import urllib.request
+
+    processes = []
+
+    def start(env: dict[str, str]) -> str:
+        port = _free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "klipperiwc_site.asgi:application"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"daphne exited: {process.stdout.read()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return url
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    yield start
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

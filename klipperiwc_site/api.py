@@ -9,6 +9,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Shape of every API error (field errors, when any, sit beside "detail")."""
+
+    detail = serializers.CharField()
+
+
 class UTCDateTimeField(serializers.DateTimeField):
     """ISO 8601 in UTC with an explicit +00:00 offset (DRF would write "Z")."""
 

@@ -1,20 +1,29 @@
-"""Django's ASGI handler, with each request run in one hop on a fixed thread pool.
+"""Django's ASGI handler, with each request's synchronous work done in one hop on a fixed thread pool.
 
 Django's own handler builds a new thread (and so a new database connection)
-for every request, and with sync middleware hops between the event loop and
-worker threads a dozen times per request: about 150 requests/s per process
-here. This handler runs the whole synchronous request (middleware and view)
-as one call on a pool of long-lived threads, so each thread keeps its
-database connection (CONN_MAX_AGE) and a request costs one hop.
-WebSockets still go through Channels as before.
+for every request, sends request_started/request_finished through its one
+shared "sync thread", and with sync middleware hops between the event loop
+and worker threads a dozen times per request: about 150 requests/s per
+process here. This handler does the synchronous part of a request (the
+request_started signal, middleware and view) as one call on a pool of
+long-lived threads, which keep their database connections (CONN_MAX_AGE),
+and closes the response (request_finished) there too. WebSockets still go
+through Channels.
+
+``handle`` follows Django 5.2's ASGIHandler.handle; keep the two in step
+when upgrading Django.
 """
 
+import asyncio
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
+from django.core import signals
+from django.core.exceptions import RequestAborted
 from django.core.handlers import base
-from django.core.handlers.asgi import ASGIHandler
-from django.db import close_old_connections
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.urls import set_script_prefix
 
 
 class PooledASGIHandler(ASGIHandler):
@@ -29,14 +38,57 @@ class PooledASGIHandler(ASGIHandler):
         # No per-request ThreadSensitiveContext: that is what made a thread per request.
         await self.handle(scope, receive, send)
 
-    async def get_response_async(self, request):
-        return await sync_to_async(self._respond, thread_sensitive=False, executor=self.executor)(request)
+    def _in_pool(self, func):
+        return sync_to_async(func, thread_sensitive=False, executor=self.executor)
 
-    def _respond(self, request):
-        # Django's request_started/finished signals fire on another thread;
-        # connection hygiene for this thread's connection happens here.
-        close_old_connections()
+    def _serve(self, scope, body_file):
+        """Everything synchronous a request needs, in this pool thread."""
+        set_script_prefix(get_script_prefix(scope))
+        # Receivers include close_old_connections: it now runs on the thread
+        # whose connection the request will use.
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            return error_response
+        response = self.get_response(request)
+        response._handler_class = self.__class__
+        return response
+
+    async def handle(self, scope, receive, send):
         try:
-            return self.get_response(request)
-        finally:
-            close_old_connections()
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+
+        async def process_request():
+            response = await self._in_pool(self._serve)(scope, body_file)
+            with contextlib.suppress(asyncio.CancelledError):  # the client went away meanwhile
+                await self.send_response(response, send)
+            return response
+
+        tasks = [
+            asyncio.create_task(self.listen_for_disconnect(receive)),
+            asyncio.create_task(process_request()),
+        ]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            if task.done():
+                try:
+                    task.result()
+                except RequestAborted:
+                    pass
+                except AssertionError:
+                    body_file.close()
+                    raise
+            else:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        try:
+            response = tasks[1].result()
+        except asyncio.CancelledError:
+            await self._in_pool(signals.request_finished.send)(sender=self.__class__)
+        else:
+            # Fires request_finished (closing this thread's stale connections).
+            await self._in_pool(response.close)()
+        body_file.close()

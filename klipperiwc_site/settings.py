@@ -233,6 +233,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "HealthStateEnum": ["ok", "unavailable"],
+        "JobStatusEnum": "status.models.JobStatus.choices",
+        "PrinterStateEnum": "status.models.PrinterState.choices",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,9 +22,26 @@ from status.models import (
 )
 from status.sources import Job, PrinterStatus, TemperatureReading
 
+# Every status call looks its printer up; a short-lived copy per process
+# spares the database that query (it was half the time of GET /api/status).
+# Saving or deleting a printer empties this process's copy at once (see
+# StatusConfig.ready); other processes see the change within the TTL.
+PRINTER_CACHE_SECONDS = 5.0
+_printer_cache: dict[str, tuple[float, Printer | None]] = {}
+
 
 def printer_get(*, slug: str) -> Printer | None:
-    return Printer.objects.filter(slug=slug).first()
+    now = time.monotonic()
+    cached = _printer_cache.get(slug)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    printer = Printer.objects.filter(slug=slug).first()
+    _printer_cache[slug] = (now + PRINTER_CACHE_SECONDS, printer)
+    return printer
+
+
+def printer_cache_clear(**_signal_kwargs) -> None:
+    _printer_cache.clear()
 
 
 def printer_list_with_state():

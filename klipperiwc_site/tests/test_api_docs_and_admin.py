@@ -56,3 +56,8 @@ def test_the_home_page_links_the_docs_and_admin(client):
     assert response.status_code == 200
     assert b'href="/api/docs/"' in response.content
     assert b'href="/admin/"' in response.content
+
+
+def test_schema_generation_has_no_warnings(manage):
+    result = manage("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+    assert result.returncode == 0, result.stderr

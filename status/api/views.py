@@ -11,7 +11,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from klipperiwc_site.api import UTCDateTimeField
+from klipperiwc_site.api import ErrorSerializer, UTCDateTimeField
 from status import selectors, services
 from status.api.params import int_param, printer_param, time_range
 from status.api.serializers import (
@@ -29,7 +29,7 @@ from status.models import JobStatus, PrinterState, StatusSnapshot
 PRINTER_PARAM = OpenApiParameter("printer", str, description="Printer slug (default: demo).")
 SINCE_PARAM = OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601, inclusive.")
 UNTIL_PARAM = OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO 8601, inclusive.")
-ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
 
 
 class _CaptureView(APIView):
@@ -208,7 +208,31 @@ class JobHistoryView(ListAPIView):
 
     @extend_schema(
         summary="Each job once with its last known status, plus totals",
-        parameters=[PRINTER_PARAM],
+        parameters=[PRINTER_PARAM, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={
+            200: inline_serializer(
+                "JobHistoryPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": JobHistoryRowSerializer(many=True),
+                    "statistics": inline_serializer(
+                        "JobStatistics",
+                        {
+                            "counts": serializers.DictField(
+                                child=serializers.IntegerField(), help_text="Jobs per last known status."
+                            ),
+                            "jobs": serializers.IntegerField(),
+                            "total_print_seconds": serializers.FloatField(
+                                help_text="Time jobs were seen running or paused."
+                            ),
+                        },
+                    ),
+                },
+            ),
+            **ERRORS,
+        },
         tags=["history"],
     )
     def get(self, request, *args, **kwargs):

@@ -1,43 +1,19 @@
 """Embedded mode end to end: a real daphne, its in-process channel layer, a WebSocket client, GET /api/status."""
 
 import json
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 from websockets.sync.client import connect
 
-from conftest import PROJECT_ROOT
-
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def daphne(project_env, manage, tmp_path, free_port):
+def daphne(project_env, manage, tmp_path, start_daphne):
     env = project_env(DATABASE_URL=f"sqlite:///{tmp_path}/live.sqlite3", STATUS_HISTORY_MIN_INTERVAL_MS="0")
     assert manage("migrate", "--noinput", env=env).returncode == 0
-    process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(free_port), "klipperiwc_site.asgi:application"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{free_port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    return start_daphne(env)
 
 
 def test_every_get_reaches_the_socket_in_order(daphne):
