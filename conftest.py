@@ -185,6 +185,16 @@ def _one_connection_per_use():
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Ask a server process to stop; kill it when it does not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -226,9 +236,4 @@ def start_daphne():
 
     yield start
     for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, stop_process
 
 
 @pytest.fixture
@@ -46,12 +46,7 @@ def start_worker(project_env, unique_name):
 
     yield start
     for process in workers:
-        process.terminate()
-        try:
-            process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        stop_process(process)
 
 
 def _ping(manage, queue, env):
