@@ -1,6 +1,6 @@
 """Project-wide DRF glue."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.core.paginator import InvalidPage
 from rest_framework import serializers
@@ -15,13 +15,16 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with an explicit +00:00 offset: every time stamp the API writes."""
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
 class UTCDateTimeField(serializers.DateTimeField):
-    """ISO 8601 in UTC with an explicit +00:00 offset (DRF would write "Z")."""
+    """A DateTimeField written with iso_utc (DRF would write "Z")."""
 
     def to_representation(self, value):
-        if value is None:
-            return None
-        return value.astimezone(UTC).isoformat()
+        return iso_utc(value)
 
 
 def exception_handler(exc, context):

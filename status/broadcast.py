@@ -38,19 +38,13 @@ def status_message(*, printer: Printer, status: PrinterStatus, seq: int) -> dict
     }
 
 
-def status_send(message: dict, *, group: str = STATUS_GROUP) -> bool:
-    """Send ``message`` to the clients of ``group`` in every daphne process."""
-    return status_send_many([(group, message)])
-
-
-def status_send_many(deliveries: list[tuple[str, dict]]) -> bool:
-    """Send each (group, message) in order, in one trip to the event loop."""
+def status_send_many(deliveries: list[tuple[str, str]]) -> bool:
+    """Send each (group, JSON text) to its clients in every daphne process, in one trip to the event loop."""
 
     async def send_all() -> None:
         layer = get_channel_layer()
-        for group, message in deliveries:
-            # Serialised once here rather than once per client in each consumer.
-            await layer.group_send(group, {"type": "status.message", "text": json.dumps(message)})
+        for group, text in deliveries:
+            await layer.group_send(group, {"type": "status.message", "text": text})
 
     try:
         async_to_sync(send_all)()
@@ -64,6 +58,7 @@ def status_broadcast_on_commit(snapshots: list[tuple[Printer, PrinterStatus, int
     """After commit, send each (printer, status, seq) to the clients following all printers and that one."""
     deliveries = []
     for printer, status, seq in snapshots:
-        message = status_message(printer=printer, status=status, seq=seq)
-        deliveries += [(STATUS_GROUP, message), (printer_group(printer.slug), message)]
+        # Serialised once here, not once per group and per client.
+        text = json.dumps(status_message(printer=printer, status=status, seq=seq))
+        deliveries += [(STATUS_GROUP, text), (printer_group(printer.slug), text)]
     transaction.on_commit(lambda: status_send_many(deliveries), robust=True)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Floor, Greatest, Least
 
+from status.db_functions import EpochSeconds
 from status.models import (
     ROLLUP_RESOLUTIONS,
     JobSnapshot,
@@ -172,8 +173,7 @@ def temperature_series(
 
 
 def _epoch_seconds(field: str, *, whole_seconds: bool = False):
-    from status.db_functions import EpochSeconds
-
+    # Cast: PostgreSQL's EXTRACT(EPOCH ...) is numeric.
     return Cast(EpochSeconds(F(field), whole_seconds=whole_seconds), FloatField())
 
 

@@ -1,11 +1,10 @@
 """Shapes of the status API and of /ws/status messages."""
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 from rest_framework import serializers
 
-from klipperiwc_site.api import UTCDateTimeField
+from klipperiwc_site.api import UTCDateTimeField, iso_utc
 from status.models import JobStatus, Printer, PrinterState
 from status.sources import Job, PrinterStatus, TemperatureReading
 
@@ -74,10 +73,6 @@ def temperature_payload(reading: TemperatureReading) -> dict:
         "target": reading.target,
         "timestamp": iso_utc(reading.timestamp),
     }
-
-
-def iso_utc(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat()
 
 
 def status_payload_via_serializer(*, printer: Printer, status: PrinterStatus) -> dict:

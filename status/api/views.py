@@ -11,7 +11,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from klipperiwc_site.api import ErrorSerializer, UTCDateTimeField
+from klipperiwc_site.api import ErrorSerializer, UTCDateTimeField, iso_utc
 from status import selectors, services
 from status.api.params import int_param, printer_param, time_range
 from status.api.serializers import (
@@ -19,7 +19,6 @@ from status.api.serializers import (
     PrinterSerializer,
     StatusSerializer,
     TemperatureSerializer,
-    iso_utc,
     job_payload,
     status_payload,
     temperature_payload,
