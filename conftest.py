@@ -39,6 +39,9 @@ PROJECT_VARIABLES = (
     "DJANGO_SUPERUSER_USERNAME",
     "DJANGO_SUPERUSER_PASSWORD",
     "DJANGO_SUPERUSER_EMAIL",
+    "TRUST_PROXY_HEADERS",
+    "WEB_PROCESSES",
+    "WEB_REQUEST_THREADS",
 )
 
 
@@ -169,9 +172,11 @@ def _empty_cache():
     from django.core.cache import cache
 
     from status.selectors import printer_cache_clear
+    from status.services import last_recorded_forget
 
     cache.clear()
     printer_cache_clear()
+    last_recorded_forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -28,6 +28,8 @@ PROGRAM=deploy.sh
 LOG_DIR=logs
 DEPLOY_LOG=$LOG_DIR/deploy.log
 APP_LOG=$LOG_DIR/app.log
+# The web server: klipperiwc_site/web.py runs the daphne processes.
+WEB_NAME=klipperiwc_site.web
 APP_PID=$LOG_DIR/app.pid
 CELERY_LOG=$LOG_DIR/celery.log
 CELERY_PID=$LOG_DIR/celery.pid
@@ -230,6 +232,18 @@ daemon_pid() {
   fi
 }
 
+# How many live daphne processes are in process group PGID (the web server's).
+daphne_count() {
+  local pgid=$1 entry count=0
+  for entry in /proc/[0-9]*; do
+    read_stat "${entry#/proc/}" || continue
+    [ "$PGRP_OF" = "$pgid" ] && [ "$STATE" != Z ] || continue
+    read_cmdline "${entry#/proc/}" || continue
+    case "$CMDLINE" in *" -m daphne "*) count=$((count + 1)) ;; esac
+  done
+  echo "$count"
+}
+
 # Exit 0 while a process of process group PGID is alive (zombies do not count).
 group_alive() {
   local pgid=$1 entry
@@ -294,7 +308,7 @@ stop_daemon() {
 
 stop_all() {
   local status=0
-  stop_daemon daphne "$APP_PID" || status=1
+  stop_daemon "$WEB_NAME" "$APP_PID" || status=1
   stop_daemon celery "$CELERY_PID" || status=1
   return "$status"
 }
@@ -304,14 +318,14 @@ stop_all() {
 # killed, because they are not ours to stop.
 unmanaged_processes() {
   local managed=" " pid entry
-  for pid in $(daemon_pid "$APP_PID" daphne) $(daemon_pid "$CELERY_PID" celery); do
+  for pid in $(daemon_pid "$APP_PID" "$WEB_NAME") $(daemon_pid "$CELERY_PID" celery); do
     managed+="$pid "
   done
   for entry in /proc/[0-9]*; do
     pid=${entry#/proc/}
     read_cmdline "$pid" || continue
     case "$CMDLINE" in
-      *daphne*klipperiwc_site* | *celery*klipperiwc_site*) ;;
+      *"$WEB_NAME"* | *daphne*klipperiwc_site* | *celery*klipperiwc_site*) ;;
       *) continue ;;
     esac
     [ "$(readlink "$entry/cwd" 2>/dev/null || true)" = "$APP_DIR" ] || continue
@@ -481,15 +495,13 @@ step_stop_previous() {
 }
 
 step_start() {
-  step "Starting daphne on $HOST:$PORT and the Celery worker with beat"
+  step "Starting the web server (daphne) on $HOST:$PORT and the Celery worker with beat"
   APP_LOG_OFFSET=$(file_size "$APP_LOG")
   CELERY_LOG_OFFSET=$(file_size "$CELERY_LOG")
-  local proxy_flag=()
-  case "${TRUST_PROXY_HEADERS:-}" in
-    1 | [Tt]rue | [Yy]es | [Oo]n) proxy_flag=(--proxy-headers) ;;
-  esac
-  start_daemon daphne "$APP_PID" "$APP_LOG" \
-    "$VENV/bin/daphne" -b "$HOST" -p "$PORT" "${proxy_flag[@]}" klipperiwc_site.asgi:application
+  # WEB_PROCESSES daphne processes on one socket; --proxy-headers when
+  # TRUST_PROXY_HEADERS says a proxy sets them (klipperiwc_site/web.py).
+  start_daemon "$WEB_NAME" "$APP_PID" "$APP_LOG" \
+    "$VENV/bin/python" -m "$WEB_NAME" -b "$HOST" -p "$PORT"
   start_daemon celery "$CELERY_PID" "$CELERY_LOG" \
     env LOG_FILE="$CELERY_LOG" \
     "$VENV/bin/celery" -A klipperiwc_site worker --beat \
@@ -517,8 +529,8 @@ step_wait_healthy() {
   step "Waiting up to $DEPLOY_WAIT_SECONDS s for $url"
   local deadline=$((SECONDS + DEPLOY_WAIT_SECONDS)) answer=""
   while :; do
-    [ -n "$(daemon_pid "$APP_PID" daphne)" ] ||
-      start_failed "daphne exited during start-up." "$APP_LOG" "$APP_LOG_OFFSET"
+    [ -n "$(daemon_pid "$APP_PID" "$WEB_NAME")" ] ||
+      start_failed "the web server (daphne) exited during start-up." "$APP_LOG" "$APP_LOG_OFFSET"
     [ -n "$(daemon_pid "$CELERY_PID" celery)" ] ||
       start_failed "the Celery worker exited during start-up." "$CELERY_LOG" "$CELERY_LOG_OFFSET"
     if answer=$(health_probe "$url"); then
@@ -537,7 +549,7 @@ print_urls() {
   local base lan
   base="http://$(local_address "$HOST"):$PORT"
   echo
-  echo "KlipperIWC is running (daphne pid $(cat "$APP_PID"), Celery worker pid $(cat "$CELERY_PID"))."
+  echo "KlipperIWC is running (web server pid $(cat "$APP_PID"), Celery worker pid $(cat "$CELERY_PID"))."
   echo "  Site:      $base/"
   echo "  API docs:  $base/api/docs/"
   echo "  Admin:     $base/admin/"
@@ -597,11 +609,11 @@ cmd_stop() {
 
 cmd_status() {
   local app celery running=0 host="" port="" arg previous=""
-  app=$(daemon_pid "$APP_PID" daphne)
+  app=$(daemon_pid "$APP_PID" "$WEB_NAME")
   celery=$(daemon_pid "$CELERY_PID" celery)
   if [ -n "$app" ] && read_cmdline "$app"; then
-    # The address daphne was started with, and its Python (the venv's), from
-    # its command line: "PYTHON .../bin/daphne -b HOST -p PORT APP".
+    # The address the web server was started with, and its Python (the
+    # venv's), from its command line: "PYTHON -m klipperiwc_site.web -b HOST -p PORT".
     VENV_PYTHON=${ARGS[0]}
     for arg in "${ARGS[@]}"; do
       case "$previous" in
@@ -610,10 +622,10 @@ cmd_status() {
       esac
       previous=$arg
     done
-    echo "daphne: running (pid $app) on ${host:-?}:${port:-?}"
+    echo "web: running (pid $app, $(daphne_count "$app") daphne process(es)) on ${host:-?}:${port:-?}"
     running=$((running + 1))
   else
-    echo "daphne: not running"
+    echo "web: not running"
   fi
   if [ -n "$celery" ]; then
     echo "celery: running (pid $celery), worker with beat"
@@ -630,7 +642,7 @@ cmd_status() {
       echo "/healthz: does not answer 200 ($url: $answer)"
     fi
   else
-    echo "/healthz: not checked (daphne is not running)"
+    echo "/healthz: not checked (the web server is not running)"
   fi
   warn_unmanaged
   [ "$running" -eq 2 ] || exit 3

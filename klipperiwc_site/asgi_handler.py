@@ -19,7 +19,9 @@ import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core import signals
+from django.core.cache import caches
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -30,6 +32,13 @@ class PooledASGIHandler(ASGIHandler):
     def __init__(self, *, threads: int) -> None:
         base.BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
+        # Django keeps cache clients in context-local storage, and every request
+        # runs in a copy of the context daphne's tasks start from, which is this
+        # one. Clients made here are shared by all requests; made inside a
+        # request they would be thrown away with its context copy: with Redis,
+        # a new connection per request (250 instead of 900 requests/s).
+        for alias in settings.CACHES:
+            caches[alias]
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="request")
 
     async def __call__(self, scope, receive, send):

@@ -162,6 +162,16 @@ class Environment:
             raise ConfigError(f"{name}={_show(value)} has an unsupported scheme; use one of: {', '.join(schemes)}.")
         return value
 
+    def optional_url(self, name: str, *, schemes: tuple[str, ...]) -> str:
+        """An absolute URL with one of ``schemes``, or "" when unset."""
+        value = self.str(name)
+        if not value:
+            return ""
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in schemes or not parts.netloc:
+            raise ConfigError(f"{name}={_show(value)} is not an absolute URL; use {schemes[0]}://host/...")
+        return value
+
 
 def _bounds_text(minimum: int | None, maximum: int | None) -> str:
     if minimum is not None and maximum is not None:

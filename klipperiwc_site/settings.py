@@ -135,6 +135,16 @@ else:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Daphne processes behind one listening socket (klipperiwc_site/web.py). More
+# than one needs Redis: the in-process channel layer would only reach the
+# WebSocket clients of the process that produced an event.
+WEB_PROCESSES = env.int("WEB_PROCESSES", 1, minimum=1, maximum=64)
+if WEB_PROCESSES > 1 and not REDIS_URL:
+    raise ConfigError(
+        f"WEB_PROCESSES={WEB_PROCESSES} needs REDIS_URL: without Redis each daphne process would "
+        "only reach its own WebSocket clients; set REDIS_URL or use WEB_PROCESSES=1."
+    )
+
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "celery" / "broker"
 CELERY_RESULTS_DIR = VAR_DIR / "celery" / "results"
@@ -208,6 +218,65 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Board assets ---------------------------------------------------------------
+BOARD_ASSET_MAX_BYTES = env.int("BOARD_ASSET_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# Decoded size limit: a small file can unpack into gigabytes (decompression bomb).
+BOARD_ASSET_MAX_PIXELS = env.int("BOARD_ASSET_MAX_PIXELS", 40_000_000, minimum=1)
+# Unset: the endpoints these tokens guard answer 503, they are never open.
+BOARD_ASSET_UPLOAD_TOKEN = env.str("BOARD_ASSET_UPLOAD_TOKEN")
+BOARD_ASSET_MODERATION_TOKEN = env.str("BOARD_ASSET_MODERATION_TOKEN")
+if BOARD_ASSET_UPLOAD_TOKEN and BOARD_ASSET_UPLOAD_TOKEN == BOARD_ASSET_MODERATION_TOKEN:
+    raise ConfigError(
+        "BOARD_ASSET_UPLOAD_TOKEN and BOARD_ASSET_MODERATION_TOKEN are the same; "
+        "use two different tokens, so an uploader cannot moderate."
+    )
+for _name, _token in (
+    ("BOARD_ASSET_UPLOAD_TOKEN", BOARD_ASSET_UPLOAD_TOKEN),
+    ("BOARD_ASSET_MODERATION_TOKEN", BOARD_ASSET_MODERATION_TOKEN),
+):
+    if _token and len(_token) < 16:
+        raise ConfigError(f"{_name} is {len(_token)} characters long; use at least 16 random characters.")
+# How long links to private or unapproved files work (signed local links, S3 presigned URLs).
+BOARD_ASSET_SIGNED_URL_SECONDS = env.int("BOARD_ASSET_SIGNED_URL_SECONDS", 300, minimum=10, maximum=7 * 86400)
+BOARD_ASSET_STORAGE_BACKEND = env.choice("BOARD_ASSET_STORAGE_BACKEND", ("local", "s3"), "local")
+if BOARD_ASSET_STORAGE_BACKEND == "local":
+    BOARD_ASSET_LOCAL_PATH = Path(env.str("BOARD_ASSET_LOCAL_PATH", "./var/board-assets"))
+    if not BOARD_ASSET_LOCAL_PATH.is_absolute():
+        BOARD_ASSET_LOCAL_PATH = (BASE_DIR / BOARD_ASSET_LOCAL_PATH).resolve()
+    # Optional: links to approved public files start here (a web server serving
+    # BOARD_ASSET_LOCAL_PATH); other files always go through the checking view.
+    BOARD_ASSET_PUBLIC_URL = env.optional_url("BOARD_ASSET_LOCAL_PUBLIC_URL", schemes=("https", "http"))
+    STORAGES["board_assets"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(BOARD_ASSET_LOCAL_PATH), "file_permissions_mode": 0o640},
+    }
+else:
+    BOARD_ASSET_S3_BUCKET = env.str("BOARD_ASSET_S3_BUCKET")
+    if not BOARD_ASSET_S3_BUCKET:
+        raise ConfigError("BOARD_ASSET_STORAGE_BACKEND=s3 needs BOARD_ASSET_S3_BUCKET (the bucket name).")
+    BOARD_ASSET_S3_ENDPOINT = env.optional_url("BOARD_ASSET_S3_ENDPOINT", schemes=("https", "http"))
+    BOARD_ASSET_PUBLIC_URL = env.optional_url("BOARD_ASSET_S3_PUBLIC_URL", schemes=("https", "http"))
+    STORAGES["board_assets"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BOARD_ASSET_S3_BUCKET,
+            "region_name": env.str("BOARD_ASSET_S3_REGION") or None,
+            "endpoint_url": BOARD_ASSET_S3_ENDPOINT or None,
+            # Credentials: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+            # (or a profile, or an instance role) itself.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": BOARD_ASSET_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            # S3-compatible servers (MinIO, SeaweedFS, ...) want path-style URLs.
+            "addressing_style": "path" if BOARD_ASSET_S3_ENDPOINT else None,
+        },
+    }
+# Uploads above this size stream to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -3,7 +3,7 @@
 #
 #   web          migrate, set up app data, create the admin user from
 #                DJANGO_SUPERUSER_* (if set), then serve HTTP + WebSockets
-#                with daphne on $HOST:$PORT
+#                with the web server (daphne) on $HOST:$PORT
 #   worker       Celery worker (any number of them)
 #   beat         Celery beat, the periodic-task scheduler (run exactly ONE)
 #   worker-beat  Celery worker with an embedded beat (single-container
@@ -49,14 +49,9 @@ case "$role" in
     python manage.py migrate --noinput
     python manage.py setup_app_data
     python manage.py ensure_superuser
-    # --proxy-headers only when the operator says a proxy sets them
-    # (TRUST_PROXY_HEADERS, as in deploy.sh): daphne trusts them from anyone.
-    case "${TRUST_PROXY_HEADERS:-}" in
-      1 | [Tt]rue | [Yy]es | [Oo]n)
-        exec daphne -b "$HOST" -p "$PORT" --proxy-headers klipperiwc_site.asgi:application
-        ;;
-    esac
-    exec daphne -b "$HOST" -p "$PORT" klipperiwc_site.asgi:application
+    # WEB_PROCESSES daphne processes on one socket, with --proxy-headers
+    # only when TRUST_PROXY_HEADERS says a proxy sets them (klipperiwc_site/web.py).
+    exec python -m klipperiwc_site.web -b "$HOST" -p "$PORT"
     ;;
   worker)
     run_worker "$@"

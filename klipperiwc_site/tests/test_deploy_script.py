@@ -61,7 +61,7 @@ class Deployment:
 
 
 def _processes(directory: Path) -> dict[int, tuple[str, int]]:
-    """{pid: (daphne or celery, parent pid)} of the live processes running from ``directory``.
+    """{pid: (web, daphne or celery, parent pid)} of the live processes running from ``directory``.
 
     The copy shares its virtualenv with the test run (and with whoever else uses
     it), so a process belongs to the copy by its working directory, or by the
@@ -80,17 +80,19 @@ def _processes(directory: Path) -> dict[int, tuple[str, int]]:
         command = " ".join(words)
         if not words or state == "Z" or (cwd != str(directory) and str(directory) not in command):
             continue
-        kind = "daphne" if "daphne" in command else "celery" if "celery" in command else None
+        kinds = (("web", "klipperiwc_site.web"), ("daphne", "daphne"), ("celery", "celery"))
+        kind = next((kind for kind, mark in kinds if mark in command), None)
         if kind:
             found[int(entry.name)] = (kind, int(parent))
     return found
 
 
 def _main_processes(directory: Path) -> dict[str, list[int]]:
-    """Pids of the main processes: Celery's pool children and its embedded
-    beat are children of the worker's main process, and not counted."""
+    """Pids of the main processes: the web server's daphne processes, Celery's
+    pool children and its embedded beat are children of a main process, and
+    not counted."""
     found = _processes(directory)
-    mains: dict[str, list[int]] = {"daphne": [], "celery": []}
+    mains: dict[str, list[int]] = {"web": [], "daphne": [], "celery": []}
     for pid, (kind, parent) in found.items():
         if parent not in found:
             mains[kind].append(pid)
@@ -146,22 +148,26 @@ def test_it_deploys_restarts_without_a_second_copy_and_stops(deployment):
     assert len(key_file.read_text().strip()) >= 50
     assert not (directory / ".venv").exists(), "KLIPPERIWC_VENV was set; no .venv belongs in the copy"
     first_mains = _main_processes(directory)
-    assert {kind: len(pids) for kind, pids in first_mains.items()} == {"daphne": 1, "celery": 1}, first_mains
+    assert {kind: len(pids) for kind, pids in first_mains.items()} == {"web": 1, "daphne": 0, "celery": 1}, first_mains
 
     second = deployment.run()
     assert second.returncode == 0, second.stdout + second.stderr
     assert _healthz(port) == (200, {"status": "ok", "database": "ok"})
     second_mains = _main_processes(directory)
-    assert {kind: len(pids) for kind, pids in second_mains.items()} == {"daphne": 1, "celery": 1}, second_mains
-    assert set(second_mains["daphne"]).isdisjoint(first_mains["daphne"])
+    counts = {kind: len(pids) for kind, pids in second_mains.items()}
+    assert counts == {"web": 1, "daphne": 0, "celery": 1}, second_mains
+    assert set(second_mains["web"]).isdisjoint(first_mains["web"])
     assert set(second_mains["celery"]).isdisjoint(first_mains["celery"])
-    assert int((directory / "logs" / "app.pid").read_text()) == second_mains["daphne"][0]
+    assert int((directory / "logs" / "app.pid").read_text()) == second_mains["web"][0]
+    daphnes = [pid for pid, (kind, parent) in _processes(directory).items() if kind == "daphne"]
+    assert [_processes(directory)[pid][1] for pid in daphnes] == second_mains["web"]  # WEB_PROCESSES=1
     assert int((directory / "logs" / "celery.pid").read_text()) == second_mains["celery"][0]
 
     assert _ping(port) == {"type": "pong"}
 
     status = deployment.run("status")
     assert status.returncode == 0, status.stdout + status.stderr
+    assert f"web: running (pid {second_mains['web'][0]}, 1 daphne process(es))" in status.stdout
 
     stop = deployment.run("stop")
     assert stop.returncode == 0, stop.stdout + stop.stderr

@@ -20,6 +20,8 @@ BAD_VALUES = [
     ("LOG_FILE", "/proc/no-such-dir/app.log", "- for the console"),
     ("STATUS_HISTORY_MIN_INTERVAL_MS", "-5", "at least 0"),
     ("WEB_REQUEST_THREADS", "0", "1 to 256"),
+    ("WEB_PROCESSES", "0", "1 to 64"),
+    ("WEB_PROCESSES", "2", "needs REDIS_URL"),
 ]
 
 
