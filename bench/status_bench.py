@@ -446,7 +446,10 @@ def write_results(rows, *, quick: bool) -> None:
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
         "",
     ]
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+    results = ROOT / "bench" / "RESULTS.md"
+    # Keep the sections other benchmarks (bench/assets_bench.py) wrote.
+    others = results.read_text().partition("<!-- assets_bench -->")[1:] if results.exists() else ("", "")
+    results.write_text("\n".join(lines) + "".join(others))
     log("wrote bench/RESULTS.md")
 
 

@@ -15,6 +15,9 @@ with exit_on_config_error():
     django.setup(set_prefix=False)
 
 from klipperiwc_site.asgi_handler import PooledASGIHandler
+from klipperiwc_site.daphne_patches import form_parsing_off
+
+form_parsing_off()
 
 django_asgi_app = PooledASGIHandler(threads=settings.WEB_REQUEST_THREADS)
 

@@ -306,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "HealthStateEnum": ["ok", "unavailable"],
         "JobStatusEnum": "status.models.JobStatus.choices",
         "PrinterStateEnum": "status.models.PrinterState.choices",
+        "ModerationStatusEnum": "assets.models.ModerationStatus.choices",
+        "VisibilityEnum": "assets.models.Visibility.choices",
     },
 }
 

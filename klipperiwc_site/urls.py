@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("status.api.urls")),
+    path("api/board-assets/", include("assets.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,268 @@
+"""Board-asset API: thin views over assets.services and assets.selectors."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponseRedirect, JsonResponse
+from django.views import View
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status as http_status
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assets import selectors, services, storage
+from assets.api.serializers import (
+    BoardAssetSerializer,
+    BoardAssetWithEventsSerializer,
+    ModerationSerializer,
+    UpdateSerializer,
+    UploadSerializer,
+)
+from assets.api.uploads import SizeLimitUploadHandler
+from assets.models import BoardAsset, ModerationStatus
+from assets.permissions import MODERATOR_HEADER, UPLOAD_HEADER, Role, TokenMissing, require_role, roles_of
+from klipperiwc_site.api import ErrorSerializer, Pagination
+
+UPLOAD_TOKEN = OpenApiParameter(UPLOAD_HEADER, str, OpenApiParameter.HEADER, description="BOARD_ASSET_UPLOAD_TOKEN")
+MODERATOR_TOKEN = OpenApiParameter(
+    MODERATOR_HEADER, str, OpenApiParameter.HEADER, description="BOARD_ASSET_MODERATION_TOKEN"
+)
+OPTIONAL_TOKENS = [
+    OpenApiParameter(UPLOAD_HEADER, str, OpenApiParameter.HEADER, required=False, description="Upload token"),
+    OpenApiParameter(MODERATOR_HEADER, str, OpenApiParameter.HEADER, required=False, description="Moderator token"),
+]
+TOKEN_ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 503: ErrorSerializer}
+
+
+class AssetProblem(APIException):
+    """An AssetError from a service, answered with its own status code."""
+
+    def __init__(self, error: services.AssetError) -> None:
+        super().__init__(error.message)
+        self.status_code = error.status_code
+
+
+class _AssetView(APIView):
+    # Callers identify with tokens (assets/permissions.py), not sessions.
+    authentication_classes: list = []
+
+    def context(self, *, privileged: bool) -> dict:
+        return {"request": self.request, "privileged": privileged}
+
+    def asset_or_404(self, asset_id, *, privileged: bool) -> BoardAsset:
+        asset = selectors.asset_visible(asset_id=asset_id, privileged=privileged)
+        if asset is None:
+            raise NotFound(f"No board asset with id {asset_id}.")
+        return asset
+
+
+class BoardAssetListView(_AssetView):
+    @extend_schema(
+        summary="List board assets",
+        description="Approved public assets, newest first. With the upload or moderator token: "
+        "every asset, private ones too, optionally filtered by status.",
+        parameters=[
+            *OPTIONAL_TOKENS,
+            OpenApiParameter("status", str, enum=ModerationStatus.values, description="Needs a token."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: BoardAssetSerializer(many=True), 400: ErrorSerializer, **TOKEN_ERRORS},
+        tags=["board assets"],
+    )
+    def get(self, request):
+        privileged = bool(roles_of(request))
+        wanted = request.query_params.get("status")
+        if wanted is not None and wanted not in ModerationStatus.values:
+            raise ValidationError({"status": f"Use one of: {', '.join(ModerationStatus.values)}."})
+        if wanted is not None and not privileged:
+            raise TokenMissing(f"{UPLOAD_HEADER} or {MODERATOR_HEADER}")
+        assets = selectors.asset_list(privileged=privileged, status=wanted)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(assets, request, view=self)
+        data = BoardAssetSerializer(page, many=True, context=self.context(privileged=privileged)).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Upload a board graphic",
+        description="multipart/form-data. PNG, JPEG, WebP or SVG, judged by content; SVG is sanitised. "
+        "The asset starts pending.",
+        parameters=[UPLOAD_TOKEN],
+        request={"multipart/form-data": UploadSerializer},
+        responses={
+            201: BoardAssetSerializer,
+            400: ErrorSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="The same file is pending or approved already."),
+            413: OpenApiResponse(ErrorSerializer, description="Larger than BOARD_ASSET_MAX_BYTES."),
+            415: OpenApiResponse(ErrorSerializer, description="Not a PNG, JPEG, WebP or SVG image."),
+            **TOKEN_ERRORS,
+        },
+        tags=["board assets"],
+    )
+    def post(self, request):
+        # The token is checked before a byte of the body is read.
+        require_role(request, Role.UPLOADER)
+        request.upload_handlers.insert(0, SizeLimitUploadHandler(request._request))
+        serializer = UploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            asset = services.asset_upload(
+                file=data["file"],
+                title=data["title"],
+                description=data["description"],
+                visibility=data["visibility"],
+                uploaded_by=data["uploaded_by"],
+                original_filename=data["file"].name or "",
+            )
+        except services.AssetError as exc:
+            raise AssetProblem(exc) from None
+        body = BoardAssetSerializer(asset, context=self.context(privileged=True)).data
+        return Response(body, status=http_status.HTTP_201_CREATED)
+
+
+class BoardAssetDetailView(_AssetView):
+    @extend_schema(
+        summary="One board asset",
+        description="Approved public assets for everyone; any asset, with its moderation events, for token holders.",
+        parameters=OPTIONAL_TOKENS,
+        responses={200: BoardAssetWithEventsSerializer, 404: ErrorSerializer, **TOKEN_ERRORS},
+        tags=["board assets"],
+    )
+    def get(self, request, asset_id):
+        privileged = bool(roles_of(request))
+        asset = self.asset_or_404(asset_id, privileged=privileged)
+        serializer_class = BoardAssetWithEventsSerializer if privileged else BoardAssetSerializer
+        return Response(serializer_class(asset, context=self.context(privileged=privileged)).data)
+
+    @extend_schema(
+        summary="Change title, description or visibility",
+        parameters=[UPLOAD_TOKEN],
+        request=UpdateSerializer,
+        responses={200: BoardAssetSerializer, 400: ErrorSerializer, 404: ErrorSerializer, **TOKEN_ERRORS},
+        tags=["board assets"],
+    )
+    def patch(self, request, asset_id):
+        require_role(request, Role.UPLOADER)
+        asset = self.asset_or_404(asset_id, privileged=True)
+        serializer = UpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            asset = services.asset_update(asset=asset, **serializer.validated_data)
+        except services.AssetError as exc:
+            raise AssetProblem(exc) from None
+        return Response(BoardAssetSerializer(asset, context=self.context(privileged=True)).data)
+
+    @extend_schema(
+        summary="Delete an asset and its files",
+        parameters=[MODERATOR_TOKEN],
+        request=None,
+        responses={204: None, 404: ErrorSerializer, **TOKEN_ERRORS},
+        tags=["board assets"],
+    )
+    def delete(self, request, asset_id):
+        require_role(request, Role.MODERATOR)
+        asset = self.asset_or_404(asset_id, privileged=True)
+        services.asset_delete(asset=asset)
+        return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+
+class ModerationQueueView(_AssetView):
+    @extend_schema(
+        summary="Pending assets, oldest first",
+        parameters=[MODERATOR_TOKEN, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={200: BoardAssetSerializer(many=True), **TOKEN_ERRORS},
+        tags=["board assets"],
+    )
+    def get(self, request):
+        require_role(request, Role.MODERATOR)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.moderation_queue(), request, view=self)
+        data = BoardAssetSerializer(page, many=True, context=self.context(privileged=True)).data
+        return paginator.get_paginated_response(data)
+
+
+class ModerationDecisionView(_AssetView):
+    @extend_schema(
+        summary="Approve, reject (with notes) or reset an asset to pending",
+        parameters=[MODERATOR_TOKEN],
+        request=ModerationSerializer,
+        responses={
+            200: BoardAssetWithEventsSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+            **TOKEN_ERRORS,
+        },
+        tags=["board assets"],
+    )
+    def patch(self, request, asset_id):
+        require_role(request, Role.MODERATOR)
+        asset = self.asset_or_404(asset_id, privileged=True)
+        serializer = ModerationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            asset = services.asset_moderate(asset=asset, **serializer.validated_data)
+        except services.AssetError as exc:
+            raise AssetProblem(exc) from None
+        return Response(BoardAssetWithEventsSerializer(asset, context=self.context(privileged=True)).data)
+
+
+# Files are shown, never run: no scripts, no plugins, no frames, no loads from elsewhere.
+FILE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+class AssetFileView(View):
+    """The file (or thumbnail) of an asset, for links from asset_url.
+
+    Anyone may fetch an approved public asset; anything else needs a signed
+    link from the API, a token header, or a staff session (admin previews).
+    With S3 storage this answers with a redirect to a short-lived presigned URL.
+    """
+
+    variant = "file"
+
+    def get(self, request, asset_id):
+        asset = BoardAsset.objects.filter(pk=asset_id).first()
+        if asset is None:
+            return _error(404, f"No board asset with id {asset_id}.")
+        signature = request.GET.get("signature")
+        if not asset.is_public and not self.allowed(request, asset, signature):
+            if signature is not None:
+                return _error(403, "The link has expired or is not valid; ask the API for a fresh one.")
+            return _error(404, f"No board asset with id {asset_id}.")
+        key = asset.storage_key if self.variant == "file" else asset.thumbnail_key
+        if not key:
+            return _error(404, "This asset has no thumbnail (only raster images have one).")
+        if storage.is_s3():
+            return HttpResponseRedirect(storage.s3_presigned_url(asset, self.variant))
+        try:
+            handle = storage.asset_storage().open(key, "rb")
+        except FileNotFoundError:
+            return _error(404, "The stored file is missing; an operator has been told in the log.")
+        content_type = asset.content_type if self.variant == "file" else "image/webp"
+        response = FileResponse(handle, content_type=content_type, filename=key)
+        response.headers["Content-Disposition"] = f'inline; filename="{key}"'
+        for name, value in FILE_HEADERS.items():
+            response.headers[name] = value
+        response.headers["Cache-Control"] = "public, max-age=3600" if asset.is_public else "private, no-store"
+        return response
+
+    def allowed(self, request, asset, signature: str | None) -> bool:
+        if signature is not None:
+            return storage.link_signature_valid(asset, self.variant, signature)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_active and user.is_staff:
+            return True
+        try:
+            return bool(roles_of(request))
+        except APIException:
+            return False
+
+
+def _error(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status, headers={"X-Content-Type-Options": "nosniff"})

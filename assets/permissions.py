@@ -1,0 +1,109 @@
+"""Token checks of the board-asset API.
+
+Uploaders send X-Board-Assets-Key (BOARD_ASSET_UPLOAD_TOKEN), moderators
+X-Board-Assets-Moderator (BOARD_ASSET_MODERATION_TOKEN). Tokens are compared
+in constant time and never logged; an endpoint whose token is not configured
+is closed (503), not open. The two tokens are not interchangeable.
+"""
+
+from __future__ import annotations
+
+import hmac
+from enum import Enum
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import BasePermission
+
+UPLOAD_HEADER = "X-Board-Assets-Key"
+MODERATOR_HEADER = "X-Board-Assets-Moderator"
+
+
+class Role(Enum):
+    UPLOADER = "uploader"
+    MODERATOR = "moderator"
+
+
+class TokenMissing(APIException):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = "token_missing"
+
+    def __init__(self, header: str) -> None:
+        super().__init__(f"This endpoint needs the {header} header.")
+        # DRF's handler turns this into a WWW-Authenticate response header.
+        self.auth_header = f'Token realm="board-assets", header="{header}"'
+
+
+class TokenWrong(APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "token_wrong"
+
+    def __init__(self, header: str) -> None:
+        super().__init__(f"The {header} header does not hold a valid token for this endpoint.")
+
+
+class NotConfigured(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "not_configured"
+
+    def __init__(self, variable: str, what: str) -> None:
+        super().__init__(f"{what} are not configured on this server ({variable} is not set).")
+
+
+_ROLES = {
+    Role.UPLOADER: (UPLOAD_HEADER, "BOARD_ASSET_UPLOAD_TOKEN", "Board-asset uploads"),
+    Role.MODERATOR: (MODERATOR_HEADER, "BOARD_ASSET_MODERATION_TOKEN", "Board-asset moderation endpoints"),
+}
+
+
+def token_matches(presented: str | None, configured: str) -> bool:
+    """Constant-time comparison; an unset token matches nothing."""
+    if not configured or presented is None:
+        return False
+    return hmac.compare_digest(presented.encode(), configured.encode())
+
+
+def _header(request, name: str) -> str | None:
+    return request.headers.get(name)
+
+
+def require_role(request, role: Role) -> None:
+    """Raise 503 / 401 / 403 unless the request holds ``role``'s token."""
+    header, variable, what = _ROLES[role]
+    configured = getattr(settings, variable)
+    if not configured:
+        raise NotConfigured(variable, what)
+    presented = _header(request, header)
+    if presented is None:
+        other_header = _ROLES[Role.MODERATOR if role is Role.UPLOADER else Role.UPLOADER][0]
+        if _header(request, other_header) is not None:
+            raise TokenWrong(header) from None  # the other role's header: a token, but not this one
+        raise TokenMissing(header)
+    if not token_matches(presented, configured):
+        raise TokenWrong(header)
+
+
+def roles_of(request) -> set[Role]:
+    """The roles whose token the request presents; a presented but wrong token is a 403."""
+    roles = set()
+    for role, (header, variable, _what) in _ROLES.items():
+        presented = _header(request, header)
+        if presented is None:
+            continue
+        if not token_matches(presented, getattr(settings, variable)):
+            raise TokenWrong(header)
+        roles.add(role)
+    return roles
+
+
+class HasUploadToken(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        require_role(request, Role.UPLOADER)
+        return True
+
+
+class HasModeratorToken(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        require_role(request, Role.MODERATOR)
+        return True

@@ -1,0 +1,245 @@
+"""Writes of the assets app: upload, metadata update, moderation, delete.
+
+The API, the admin and management commands all call these. Each keeps the
+file store and the database in step: a file is stored before its row is
+written and removed again when the row cannot be written, so there is never
+a row without its file nor a stored file without its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from assets import storage
+from assets.inspection import inspect_and_thumbnail
+from assets.models import LIVE_STATUSES, BoardAsset, ModerationEvent, ModerationStatus, Visibility
+from assets.validation import RejectedFile
+
+logger = logging.getLogger(__name__)
+
+
+class AssetError(Exception):
+    """A write that cannot be done; ``status_code`` is the HTTP status the API answers with."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FileTooLarge(AssetError):
+    status_code = 413
+
+
+class FileRejected(AssetError):
+    """Not an acceptable board graphic (415 unsupported type, 400 broken file)."""
+
+    def __init__(self, message: str, *, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class DuplicateAsset(AssetError):
+    status_code = 409
+
+    def __init__(self, existing: BoardAsset | None) -> None:
+        where = f" (asset {existing.pk}, {existing.status})" if existing else ""
+        super().__init__(f"This file was uploaded before{where}; it is pending or approved.")
+        self.existing = existing
+
+
+class StorageUnavailable(AssetError):
+    status_code = 503
+
+
+class ModerationRefused(AssetError):
+    status_code = 400
+
+
+def _checksum(file) -> str:
+    file.seek(0)
+    digest = hashlib.file_digest(file, "sha256").hexdigest()
+    file.seek(0)
+    return digest
+
+
+def _live_duplicate(sha256: str) -> BoardAsset | None:
+    return BoardAsset.objects.filter(sha256=sha256, status__in=LIVE_STATUSES).order_by("created_at").first()
+
+
+def _discard(keys: list[str]) -> None:
+    """Remove stored files whose row was not (or is no longer) written; never raises."""
+    for key in keys:
+        try:
+            storage.asset_storage().delete(key)
+        except Exception:
+            # Logged for the operator: the only way a file outlives its row.
+            logger.exception("Could not remove the stored board-asset file %s", key)
+
+
+def _default_title(original_filename: str) -> str:
+    stem = PurePath(original_filename).stem.replace("_", " ").replace("-", " ").strip()
+    return (stem or "Untitled board asset")[:200]
+
+
+def asset_upload(
+    *,
+    file,
+    title: str = "",
+    description: str = "",
+    visibility: str = Visibility.PRIVATE,
+    uploaded_by: str = "",
+    original_filename: str = "",
+) -> BoardAsset:
+    """Check, store and record an uploaded board graphic; it starts ``pending``.
+
+    ``file`` is any binary file object (Django's UploadedFile from a request).
+    Raises FileTooLarge, FileRejected, DuplicateAsset or StorageUnavailable.
+    """
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    if size > settings.BOARD_ASSET_MAX_BYTES:
+        raise FileTooLarge(f"The file has {size} bytes; at most {settings.BOARD_ASSET_MAX_BYTES} are allowed.")
+    try:
+        inspected, thumbnail = inspect_and_thumbnail(file, max_pixels=settings.BOARD_ASSET_MAX_PIXELS)
+    except RejectedFile as exc:
+        raise FileRejected(str(exc), status_code=exc.status_code) from None
+    if inspected.sanitized is not None:
+        content = ContentFile(inspected.sanitized)
+        size = len(inspected.sanitized)
+        sha256 = hashlib.sha256(inspected.sanitized).hexdigest()
+    else:
+        # An upload spooled to disk is moved into local storage, not copied.
+        content = file if isinstance(file, File) else File(file)
+        sha256 = _checksum(file)
+    existing = _live_duplicate(sha256)
+    if existing is not None:
+        raise DuplicateAsset(existing)
+
+    asset_id = uuid.uuid4()
+    stored: list[str] = []
+    try:
+        key = storage.asset_storage().save(storage.storage_key(asset_id, inspected.extension), content)
+        stored.append(key)
+        thumbnail_key = ""
+        if thumbnail is not None:
+            thumbnail_key = storage.asset_storage().save(storage.thumbnail_key(asset_id), ContentFile(thumbnail))
+            stored.append(thumbnail_key)
+    except Exception as exc:
+        _discard(stored)
+        logger.exception("Could not store board asset %s", asset_id)
+        raise StorageUnavailable("The file could not be stored; nothing was kept. Try again later.") from exc
+
+    try:
+        with transaction.atomic():
+            asset = BoardAsset.objects.create(
+                id=asset_id,
+                title=(title or _default_title(original_filename))[:200],
+                description=description,
+                visibility=visibility,
+                uploaded_by=uploaded_by,
+                original_filename=original_filename[:255],
+                content_type=inspected.content_type,
+                size=size,
+                sha256=sha256,
+                width=inspected.width,
+                height=inspected.height,
+                storage_key=key,
+                thumbnail_key=thumbnail_key,
+            )
+            ModerationEvent.objects.create(asset=asset, status=ModerationStatus.PENDING, notes="Uploaded.")
+    except IntegrityError:
+        # Another upload of the same file won the race (the unique constraint).
+        _discard(stored)
+        raise DuplicateAsset(_live_duplicate(sha256)) from None
+    except DatabaseError as exc:
+        _discard(stored)
+        logger.exception("Could not record board asset %s", asset_id)
+        raise StorageUnavailable("The upload could not be recorded; nothing was kept. Try again later.") from exc
+    except BaseException:
+        _discard(stored)
+        raise
+    logger.info("Board asset %s uploaded (%s, %d bytes)", asset.pk, asset.content_type, asset.size)
+    return asset
+
+
+def asset_update(
+    *, asset: BoardAsset, title: str | None = None, description: str | None = None, visibility: str | None = None
+) -> BoardAsset:
+    """Change an asset's metadata; None leaves a field as it is."""
+    changes = {
+        name: value
+        for name, value in (("title", title), ("description", description), ("visibility", visibility))
+        if value is not None
+    }
+    if visibility is not None and visibility not in Visibility.values:
+        raise AssetError(f"visibility must be one of: {', '.join(Visibility.values)}.")
+    if not changes:
+        return asset
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(asset, name, value)
+        asset.save(update_fields=[*changes, "updated_at"])
+    return asset
+
+
+def asset_moderate(*, asset: BoardAsset, status: str, reviewer: str, notes: str = "") -> BoardAsset:
+    """Record a moderation decision and its event. Rejecting needs notes."""
+    if status not in ModerationStatus.values:
+        raise ModerationRefused(f"status must be one of: {', '.join(ModerationStatus.values)}.")
+    notes = notes.strip()
+    if status == ModerationStatus.REJECTED and not notes:
+        raise ModerationRefused("Rejecting needs notes that tell the uploader why.")
+    reviewer = reviewer.strip()
+    if not reviewer:
+        raise ModerationRefused("reviewer is required: who made this decision.")
+    try:
+        with transaction.atomic():
+            locked = BoardAsset.objects.select_for_update().get(pk=asset.pk)
+            locked.status = status
+            locked.notes = notes
+            locked.reviewer = reviewer[:150]
+            locked.reviewed_at = timezone.now()
+            locked.save(update_fields=["status", "notes", "reviewer", "reviewed_at", "updated_at"])
+            ModerationEvent.objects.create(asset=locked, status=status, reviewer=locked.reviewer, notes=notes)
+    except IntegrityError:
+        # Back to pending/approved while another copy of the same file is live.
+        raise DuplicateAsset(_live_duplicate(asset.sha256)) from None
+    logger.info("Board asset %s moderated: %s by %s", asset.pk, status, locked.reviewer)
+    return locked
+
+
+def assets_moderate(*, assets, status: str, reviewer: str, notes: str = "") -> tuple[int, list[str]]:
+    """asset_moderate for many assets (admin bulk actions); returns (done, problems)."""
+    done, problems = 0, []
+    for asset in assets:
+        try:
+            asset_moderate(asset=asset, status=status, reviewer=reviewer, notes=notes)
+        except AssetError as exc:
+            problems.append(f"{asset.title}: {exc.message}")
+        else:
+            done += 1
+    return done, problems
+
+
+def asset_delete(*, asset: BoardAsset) -> None:
+    """Delete the row (and its events), then its files once that has committed."""
+    keys = [key for key in (asset.storage_key, asset.thumbnail_key) if key]
+    try:
+        with transaction.atomic():
+            asset.delete()
+            transaction.on_commit(lambda: _discard(keys))
+    except DatabaseError:
+        logger.exception("Could not delete board asset %s", asset.pk)
+        raise
+    logger.info("Board asset %s deleted", asset.pk)

@@ -1,0 +1,628 @@
+"""Decide what an uploaded board graphic really is, by its content.
+
+Pure functions: no Django models and no settings. Limits come in as
+arguments. The client's filename and Content-Type are never consulted.
+
+Accepted: PNG, JPEG, WebP (checked and fully decoded with Pillow) and SVG
+(parsed with defusedxml and sanitised; the cleaned document is what gets
+stored). Everything else is rejected with :class:`RejectedFile`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import math
+import re
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+from dataclasses import dataclass
+
+import defusedxml
+import defusedxml.ElementTree as DefusedET
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+__all__ = ["InspectedFile", "RejectedFile", "inspect_upload", "make_thumbnail"]
+
+
+class RejectedFile(Exception):
+    """The upload is not an acceptable board graphic."""
+
+    status_code: int
+
+    def __init__(self, message: str, *, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+@dataclass(frozen=True)
+class InspectedFile:
+    kind: str  # "png" | "jpeg" | "webp" | "svg"
+    content_type: str
+    extension: str
+    width: int | None
+    height: int | None
+    sanitized: bytes | None  # SVG only: the cleaned document to store instead of the upload
+
+
+UNSUPPORTED_MESSAGE = "The file is not a PNG, JPEG, WebP or SVG image."
+MAX_SVG_BYTES = 10 * 1024 * 1024
+MAX_SVG_DEPTH = 256
+
+_CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "svg": "image/svg+xml"}
+_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp", "svg": "svg"}
+_LABELS = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP", "svg": "SVG"}
+# Pillow format names that count as each raster kind (a JPEG carrying an MPF
+# index of further pictures, as phone cameras write, opens as "MPO").
+_PILLOW_FORMATS = {"png": {"PNG"}, "jpeg": {"JPEG", "MPO"}, "webp": {"WEBP"}}
+_PILLOW_PLUGINS = ["PNG", "JPEG", "WEBP"]
+
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+_BLOCK = 64 * 1024
+
+_SNIFF_BYTES = 64 * 1024
+
+
+def _rejected_unsupported() -> RejectedFile:
+    return RejectedFile(UNSUPPORTED_MESSAGE, status_code=415)
+
+
+def _rejected_broken(kind: str) -> RejectedFile:
+    return RejectedFile(f"The {_LABELS[kind]} file is truncated or corrupt.", status_code=400)
+
+
+def _rejected_pixels(pixels: int, max_pixels: int) -> RejectedFile:
+    return RejectedFile(f"The image has {pixels} pixels; at most {max_pixels} are allowed.", status_code=400)
+
+
+def _rejected_polyglot(kind: str, detail: str) -> RejectedFile:
+    return RejectedFile(f"The file is not only a {_LABELS[kind]} image: {detail}.", status_code=415)
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def inspect_upload(file, *, max_pixels: int) -> InspectedFile:
+    """Identify ``file`` by content, check it, and describe it.
+
+    Raises :class:`RejectedFile` (415 for unsupported types and polyglots,
+    400 for files of a supported type that are broken or too large).
+    The file position is back at 0 when this returns or raises.
+    """
+    try:
+        file.seek(0)
+        head = file.read(_SNIFF_BYTES)
+        kind = _sniff_raster(head)
+        if kind is not None:
+            width, height = _inspect_raster(file, kind, max_pixels=max_pixels)
+            return InspectedFile(
+                kind=kind,
+                content_type=_CONTENT_TYPES[kind],
+                extension=_EXTENSIONS[kind],
+                width=width,
+                height=height,
+                sanitized=None,
+            )
+        if not _looks_like_svg(head):
+            raise _rejected_unsupported()
+        data = head + file.read(MAX_SVG_BYTES + 1 - len(head))
+        sanitized, width, height = _inspect_svg(data)
+        return InspectedFile(
+            kind="svg",
+            content_type=_CONTENT_TYPES["svg"],
+            extension=_EXTENSIONS["svg"],
+            width=width,
+            height=height,
+            sanitized=sanitized,
+        )
+    finally:
+        file.seek(0)
+
+
+def make_thumbnail(file, *, kind: str, max_size: int = 320) -> bytes:
+    """WebP thumbnail (longest side <= ``max_size``) of an accepted raster upload."""
+    if kind not in _PILLOW_FORMATS:
+        raise ValueError(f"Thumbnails are made for raster images only, not {kind!r}.")
+    try:
+        file.seek(0)
+        with Image.open(file, formats=_PILLOW_PLUGINS) as opened:
+            if opened.format not in _PILLOW_FORMATS[kind]:
+                raise ValueError(f"The file is {opened.format}, not {kind}.")
+            if opened.format in {"JPEG", "MPO"}:
+                # Let libjpeg decode at a reduced scale (still >= max_size).
+                opened.draft(None, (max_size, max_size))
+            img = ImageOps.exif_transpose(opened)
+        img = _thumbnail_mode(img)
+        img.thumbnail((max_size, max_size), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        img.save(out, format="WEBP", quality=80, method=4)
+        return out.getvalue()
+    finally:
+        file.seek(0)
+
+
+# --------------------------------------------------------------------------
+# Raster images
+# --------------------------------------------------------------------------
+
+
+def _sniff_raster(head: bytes) -> str | None:
+    if head.startswith(_PNG_MAGIC):
+        return "png"
+    if head.startswith(_JPEG_MAGIC):
+        return "jpeg"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def _inspect_raster(file, kind: str, *, max_pixels: int) -> tuple[int, int]:
+    # 1. Container structure, without decoding: truncation, chunk CRCs,
+    #    data after the end of the image (polyglots).
+    file.seek(0)
+    if kind == "png":
+        _check_png_structure(file)
+    elif kind == "jpeg":
+        _check_jpeg_structure(file)
+    else:
+        _check_webp_structure(file)
+    if _has_zip_central_directory(file):
+        raise _rejected_polyglot(kind, "it is also a ZIP archive")
+
+    # 2. Identify with Pillow and check the pixel count before decoding.
+    file.seek(0)
+    try:
+        img = Image.open(file, formats=_PILLOW_PLUGINS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow's own limit (Image.MAX_IMAGE_PIXELS); the warning arrives
+        # as an exception only where warnings are turned into errors.
+        raise _bomb_rejection(exc, max_pixels) from exc
+    except UnidentifiedImageError as exc:
+        raise _rejected_broken(kind) from exc
+    except Exception as exc:  # Pillow reports broken headers in many ways
+        raise _rejected_broken(kind) from exc
+
+    with img:
+        if img.format not in _PILLOW_FORMATS[kind]:
+            raise _rejected_unsupported()
+        width, height = img.size
+        if width * height > max_pixels:
+            raise _rejected_pixels(width * height, max_pixels)
+
+        # 3. Decode fully. Truncated data must raise: never rely on (or
+        #    change) the global ImageFile.LOAD_TRUNCATED_IMAGES; the
+        #    structure check above catches truncation even if it is set.
+        try:
+            img.load()
+        except Image.DecompressionBombError as exc:
+            raise _bomb_rejection(exc, max_pixels) from exc
+        except Exception as exc:
+            raise _rejected_broken(kind) from exc
+    return width, height
+
+
+def _bomb_rejection(exc: Exception, max_pixels: int) -> RejectedFile:
+    match = re.search(r"\((\d+) pixels\)", str(exc))
+    limit = max_pixels if Image.MAX_IMAGE_PIXELS is None else min(max_pixels, Image.MAX_IMAGE_PIXELS)
+    if match:
+        return _rejected_pixels(int(match.group(1)), limit)
+    return RejectedFile("The image has too many pixels to be processed safely.", status_code=400)
+
+
+def _read(file, size: int) -> bytes:
+    data = file.read(size)
+    return data if data is not None else b""
+
+
+def _check_png_structure(file) -> None:
+    """Walk the chunks, verify each CRC, stop at IEND; nothing may follow."""
+    if _read(file, 8) != _PNG_MAGIC:
+        raise _rejected_broken("png")
+    first = True
+    while True:
+        header = _read(file, 8)
+        if len(header) < 8:
+            raise _rejected_broken("png")
+        length, chunk_type = struct.unpack(">I4s", header)
+        if length > 0x7FFFFFFF or not chunk_type.isalpha() or (first and chunk_type != b"IHDR"):
+            raise _rejected_broken("png")
+        first = False
+        crc = zlib.crc32(chunk_type)
+        remaining = length
+        while remaining:
+            block = _read(file, min(remaining, _BLOCK))
+            if not block:
+                raise _rejected_broken("png")
+            crc = zlib.crc32(block, crc)
+            remaining -= len(block)
+        stored = _read(file, 4)
+        if len(stored) < 4 or struct.unpack(">I", stored)[0] != crc:
+            raise _rejected_broken("png")
+        if chunk_type == b"IEND":
+            break
+    if _read(file, 1):
+        raise _rejected_polyglot("png", "it has extra data after the image")
+
+
+def _check_jpeg_structure(file) -> None:
+    """Find the end of the image (EOI); refuse a ZIP hidden after it.
+
+    Other data after EOI is tolerated: cameras append further pictures (MPF,
+    Ultra HDR gain maps) and vendor trailers there.
+    """
+    end = _jpeg_end_of_image(file)
+    if end is None:
+        raise _rejected_broken("jpeg")
+    if _contains_zip_signature(file, end):
+        raise _rejected_polyglot("jpeg", "a ZIP archive follows the image")
+
+
+def _jpeg_end_of_image(file) -> int | None:
+    """Offset just past the EOI marker of the first image, or None if truncated."""
+    file.seek(2)  # after SOI
+    while True:
+        byte = _read(file, 1)
+        if not byte:
+            return None
+        if byte != b"\xff":
+            continue  # stray bytes between segments; libjpeg skips them too
+        marker = _read(file, 1)
+        while marker == b"\xff":  # fill bytes
+            marker = _read(file, 1)
+        if not marker:
+            return None
+        code = marker[0]
+        if code == 0xD9:  # EOI
+            return file.tell()
+        if code in (0x00, 0x01) or 0xD0 <= code <= 0xD7:  # no length field
+            continue
+        raw_length = _read(file, 2)
+        if len(raw_length) < 2:
+            return None
+        length = struct.unpack(">H", raw_length)[0]
+        if length < 2:
+            return None
+        file.seek(length - 2, io.SEEK_CUR)
+        if code == 0xDA:  # SOS: entropy-coded data follows until the next marker
+            marker_at = _jpeg_scan_entropy(file)
+            if marker_at is None:
+                return None
+            file.seek(marker_at)
+
+
+def _jpeg_scan_entropy(file) -> int | None:
+    """Offset of the next real marker (0xFF not followed by 00, FF or RSTn)."""
+    base = file.tell()
+    buf = b""
+    i = 0
+    while True:
+        j = buf.find(b"\xff", i)
+        if j == -1 or j + 1 >= len(buf):
+            chunk = _read(file, _BLOCK)
+            if not chunk:
+                return None
+            keep_from = len(buf) if j == -1 else j
+            base += keep_from
+            buf = buf[keep_from:] + chunk
+            i = 0
+            continue
+        following = buf[j + 1]
+        if following in (0x00, 0xFF) or 0xD0 <= following <= 0xD7:
+            i = j + 1
+            continue
+        return base + j
+
+
+def _check_webp_structure(file) -> None:
+    """The RIFF length must cover exactly the file."""
+    header = _read(file, 12)
+    if len(header) < 12:
+        raise _rejected_broken("webp")
+    riff_size = struct.unpack("<I", header[4:8])[0]
+    expected = 8 + riff_size + (riff_size & 1)
+    actual = file.seek(0, io.SEEK_END)
+    if actual < 8 + riff_size:
+        raise _rejected_broken("webp")
+    if actual > expected:
+        raise _rejected_polyglot("webp", "it has extra data after the image")
+
+
+def _contains_zip_signature(file, start: int) -> bool:
+    """A ZIP local file header or end-of-central-directory signature at or after ``start``."""
+    file.seek(start)
+    tail = b""
+    while True:
+        block = _read(file, _BLOCK)
+        if not block:
+            return False
+        window = tail + block
+        if any(sig in window for sig in _ZIP_SIGNATURES):
+            return True
+        tail = window[-3:]
+
+
+def _has_zip_central_directory(file) -> bool:
+    """Whether ZIP readers would find an archive in this file.
+
+    They look for the end-of-central-directory record in the last 64 KiB
+    (plus its 22 bytes) and read the central directory just before it. A
+    matching record whose central directory starts with ``PK\\x01\\x02``
+    means the file is also a ZIP archive, wherever its members are hidden
+    (for instance inside an ancillary PNG chunk).
+    """
+    size = file.seek(0, io.SEEK_END)
+    start = max(0, size - (0xFFFF + 22))
+    file.seek(start)
+    tail = _read(file, size - start)
+    pos = tail.rfind(b"PK\x05\x06")
+    while pos != -1:
+        record = tail[pos : pos + 22]
+        if len(record) == 22:
+            cd_size, cd_offset = struct.unpack("<II", record[12:20])
+            cd_start = start + pos - cd_size
+            if cd_size >= 46 and cd_start >= 0:
+                file.seek(cd_start)
+                if _read(file, 4) == b"PK\x01\x02":
+                    return True
+            if cd_size >= 46 and cd_offset + 4 <= size:
+                file.seek(cd_offset)
+                if _read(file, 4) == b"PK\x01\x02":
+                    return True
+        pos = tail.rfind(b"PK\x05\x06", 0, pos)
+    return False
+
+
+def _thumbnail_mode(img: Image.Image) -> Image.Image:
+    """Convert to RGB, or RGBA when the image has transparency."""
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        img = img.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    elif img.mode == "F":
+        img = img.convert("L")
+    has_alpha = img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in img.info
+    if has_alpha:
+        return img.convert("RGBA")
+    if img.mode != "RGB":
+        return img.convert("RGB")  # L, 1, P, CMYK, YCbCr, ...
+    return img
+
+
+# --------------------------------------------------------------------------
+# SVG
+# --------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+# Namespaces whose elements editors write as metadata; kept (and sanitised).
+_METADATA_NAMESPACES = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://creativecommons.org/ns#": "cc",
+    "http://www.inkscape.org/namespaces/inkscape": "inkscape",
+    "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd": "sodipodi",
+}
+
+# Serialise the SVG namespace as the default one and XLink as "xlink" so the
+# output reads like a normal SVG (ElementTree keeps one global prefix map).
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+for _uri, _prefix in _METADATA_NAMESPACES.items():
+    ET.register_namespace(_prefix, _uri)
+
+_DANGEROUS_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+_ANIMATION_ELEMENTS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
+
+_PROLOG_RE = re.compile(
+    r"""\A\s*(?:<\?xml\s[^>]*?\?>)?(?:\s+|<!--.*?-->)*""",
+    re.DOTALL,
+)
+_SVG_START_RE = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?svg[\s/>]")
+_SVG_DOCTYPE_RE = re.compile(r"<!DOCTYPE\s+(?:[A-Za-z_][\w.-]*:)?svg[\s\[>]")
+_ENCODING_RE = re.compile(r"""\A\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20\x7f]+")
+_DATA_IMAGE_RE = re.compile(r"\Adata:image/(?:png|jpeg|webp);base64,[A-Za-z0-9+/=]*\Z", re.IGNORECASE)
+_LENGTH_RE = re.compile(r"\A\s*\+?((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:px)?\s*\Z")
+_CSS_HEX_ESCAPE_RE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?")
+_CSS_ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
+_CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
+_CSS_URL_RE = re.compile(r"url\(\s*['\"]?\s*(.?)")
+_CSS_FORBIDDEN = ("@import", "expression(", "javascript:", "image-set(", "-moz-binding", "behavior:")
+
+
+def _looks_like_svg(head: bytes) -> bool:
+    """Text whose first element (after prolog and comments) is <svg> or an SVG DOCTYPE."""
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
+    if not head or b"\x00" in head:
+        return False
+    # Only the prolog and the first tag matter here; invalid UTF-8 further on
+    # is reported (400) when the whole document is decoded.
+    text = head.decode("utf-8", errors="replace")
+    prolog = _PROLOG_RE.match(text)
+    rest = text[prolog.end() :] if prolog else text
+    return bool(_SVG_START_RE.match(rest) or _SVG_DOCTYPE_RE.match(rest))
+
+
+def _svg_error(message: str) -> RejectedFile:
+    return RejectedFile(message, status_code=400)
+
+
+def _inspect_svg(data: bytes) -> tuple[bytes, int | None, int | None]:
+    if len(data) > MAX_SVG_BYTES:
+        raise _svg_error(f"The SVG file is larger than {MAX_SVG_BYTES // (1024 * 1024)} MB.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _svg_error("The SVG file is not valid UTF-8 text.") from exc
+    declared = _ENCODING_RE.match(text)
+    if declared and declared.group(1).lower() not in ("utf-8", "utf8", "us-ascii", "ascii"):
+        raise _svg_error("SVG files must be UTF-8 encoded.")
+    try:
+        root = DefusedET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DTDForbidden as exc:
+        raise _svg_error("SVG files with a DOCTYPE are not accepted.") from exc
+    except defusedxml.EntitiesForbidden as exc:
+        raise _svg_error("SVG files with entity declarations are not accepted.") from exc
+    except defusedxml.ExternalReferenceForbidden as exc:
+        raise _svg_error("SVG files with external entity references are not accepted.") from exc
+    except defusedxml.DefusedXmlException as exc:
+        raise _svg_error("The SVG file uses XML features that are not accepted.") from exc
+    except ET.ParseError as exc:
+        line, column = exc.position
+        raise _svg_error(f"The SVG file is not well-formed XML (line {line}, column {column}).") from exc
+
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise RejectedFile(
+            "The file is XML but not an SVG image (the root must be <svg> in the SVG namespace).",
+            status_code=415,
+        )
+    _sanitize_svg(root)
+    body = ET.tostring(root, encoding="unicode")
+    sanitized = ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+    width, height = _svg_size(root)
+    return sanitized, width, height
+
+
+def _split_name(name: str) -> tuple[str | None, str]:
+    if name.startswith("{"):
+        ns, _, local = name[1:].partition("}")
+        return ns, local
+    return None, name
+
+
+def _sanitize_svg(root: ET.Element) -> None:
+    _sanitize_attributes(root)
+    stack: list[tuple[ET.Element, int]] = [(root, 1)]
+    while stack:
+        parent, depth = stack.pop()
+        if depth > MAX_SVG_DEPTH:
+            raise _svg_error(f"The SVG file is nested more than {MAX_SVG_DEPTH} elements deep.")
+        for child in list(parent):
+            if _element_is_dangerous(child):
+                _remove_keeping_tail(parent, child)
+                continue
+            _sanitize_attributes(child)
+            stack.append((child, depth + 1))
+
+
+def _remove_keeping_tail(parent: ET.Element, child: ET.Element) -> None:
+    """Remove ``child``; text that followed it (its tail) stays in the document."""
+    if child.tail:
+        children = list(parent)
+        index = children.index(child)
+        if index > 0:
+            previous = children[index - 1]
+            previous.tail = (previous.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def _element_is_dangerous(element: ET.Element) -> bool:
+    if not isinstance(element.tag, str):  # comments, processing instructions
+        return True
+    ns, local = _split_name(element.tag)
+    if ns in _METADATA_NAMESPACES:
+        return False
+    if ns != SVG_NS:  # XHTML, MathML, XML Events, un-namespaced ...
+        return True
+    name = local.lower()
+    if name in _DANGEROUS_ELEMENTS:
+        return True
+    if name in _ANIMATION_ELEMENTS:
+        target = _CONTROL_OR_SPACE_RE.sub("", element.get("attributeName", "")).lower()
+        target = target.rpartition(":")[2]
+        if target == "href" or target.startswith("on"):
+            return True
+    return name == "style" and _css_is_dangerous(element.text or "")
+
+
+def _sanitize_attributes(element: ET.Element) -> None:
+    _, element_local = _split_name(element.tag)
+    for key, value in list(element.attrib.items()):
+        ns, local = _split_name(key)
+        name = local.lower()
+        if name.startswith("on") or (ns == XML_NS and name == "base"):
+            unsafe = True
+        elif name == "href":
+            unsafe = not _href_is_safe(value, on_image=element_local == "image")
+        else:
+            # style="...", and presentation attributes such as fill="url(...)"
+            unsafe = _css_is_dangerous(value)
+        if unsafe:
+            del element.attrib[key]
+
+
+def _href_is_safe(value: str, *, on_image: bool) -> bool:
+    """Local fragment references only, plus embedded raster images on <image>."""
+    compact = _CONTROL_OR_SPACE_RE.sub("", value)
+    if compact.startswith("#"):
+        return True
+    return on_image and bool(_DATA_IMAGE_RE.match(compact))
+
+
+def _css_is_dangerous(css: str) -> bool:
+    """CSS that could load something or run script."""
+
+    def unescape_hex(match: re.Match) -> str:
+        code = int(match.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+
+    text = _CSS_HEX_ESCAPE_RE.sub(unescape_hex, css)
+    text = _CSS_ESCAPE_RE.sub(r"\1", text)
+    text = _CSS_COMMENT_RE.sub("", text).lower()
+    compact = _CONTROL_OR_SPACE_RE.sub("", text)
+    if any(token in compact for token in _CSS_FORBIDDEN):
+        return True
+    return any(match.group(1) != "#" for match in _CSS_URL_RE.finditer(text))
+
+
+def _svg_length(value: str | None) -> float | None:
+    if value is None:
+        return None
+    match = _LENGTH_RE.match(value)
+    if not match:
+        return None  # %, em, mm ... : not pixels
+    number = float(match.group(1))
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def _svg_view_box(value: str | None) -> tuple[float, float] | None:
+    if not value:
+        return None
+    parts = re.split(r"[\s,]+", value.strip())
+    if len(parts) != 4:
+        return None
+    try:
+        width, height = float(parts[2]), float(parts[3])
+    except ValueError:
+        return None
+    if not (math.isfinite(width) and math.isfinite(height)) or width <= 0 or height <= 0:
+        return None
+    return width, height
+
+
+def _to_pixels(value: float | None) -> int | None:
+    if value is None or value > 1_000_000_000:
+        return None
+    return max(1, round(value))
+
+
+def _svg_size(root: ET.Element) -> tuple[int | None, int | None]:
+    width = _svg_length(root.get("width"))
+    height = _svg_length(root.get("height"))
+    view_box = _svg_view_box(root.get("viewBox"))
+    if view_box:
+        if width is None and height is not None:
+            width = height * view_box[0] / view_box[1]
+        elif height is None and width is not None:
+            height = width * view_box[1] / view_box[0]
+        elif width is None and height is None:
+            width, height = view_box
+    return _to_pixels(width), _to_pixels(height)

@@ -1,0 +1,199 @@
+"""Board-asset upload benchmark: throughput for 1 MB and 20 MB files, and the server's peak memory.
+
+    .venv/bin/python bench/assets_bench.py            # full run (about a minute)
+    .venv/bin/python bench/assets_bench.py --quick    # fewer uploads
+
+Runs the web server as deploy.sh does (python -m klipperiwc_site.web, one
+daphne process, SQLite, local storage in a temporary folder) and uploads
+distinct valid PNG files over HTTP, one at a time. Memory: the daphne
+process's resident set when idle (after a warm-up upload) and its peak
+(VmHWM, reset through /proc/PID/clear_refs) during one 20 MB upload.
+Target (issue #4): the peak grows by less than 25 MB over idle.
+
+Prints a table and adds its rows to bench/RESULTS.md (replacing earlier rows
+of this benchmark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from status_bench import PYTHON, ROOT, free_port, log, manage, project_env
+
+UPLOAD_TOKEN = "bench-upload-token-0123456789"  # noqa: S105 -- a throwaway bench token
+MODERATOR_TOKEN = "bench-moderator-token-0123456789"  # noqa: S105
+MARK = "<!-- assets_bench -->"
+TARGET_MB = 25
+
+
+def png_of_size(target_bytes: int, seed: int) -> bytes:
+    """A valid PNG of about target_bytes: noise does not compress."""
+    side = int((target_bytes / 3) ** 0.5)
+    pixels = bytearray(os.urandom(side * side * 3))
+    pixels[:8] = seed.to_bytes(8, "big")  # distinct files even if urandom repeated
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (side, side), bytes(pixels)).save(buffer, "PNG", compress_level=0)
+    return buffer.getvalue()
+
+
+def multipart(content: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="board.png"\r\n'
+        "Content-Type: image/png\r\n\r\n"
+    ).encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+class Server:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "klipperiwc_site.web", "-b", "127.0.0.1", "-p", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("the web server did not start")
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        self.daphne_pid = int(children[0])
+
+    def upload(self, content: bytes) -> float:
+        body, content_type = multipart(content)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        started = time.perf_counter()
+        connection.request(
+            "POST",
+            "/api/board-assets/",
+            body=body,
+            headers={"Content-Type": content_type, "X-Board-Assets-Key": UPLOAD_TOKEN},
+        )
+        response = connection.getresponse()
+        answer = response.read()
+        elapsed = time.perf_counter() - started
+        connection.close()
+        if response.status != 201:
+            raise SystemExit(f"upload answered {response.status}: {json.loads(answer)}")
+        return elapsed
+
+    def memory_kib(self, field: str) -> int:
+        for line in Path(f"/proc/{self.daphne_pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+        raise KeyError(field)
+
+    def reset_peak(self) -> None:
+        Path(f"/proc/{self.daphne_pid}/clear_refs").write_text("5")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer uploads")
+    args = parser.parse_args()
+    counts = {1_000_000: 10 if args.quick else 40, 20_000_000: 3 if args.quick else 8}
+
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="klipperiwc-assets-bench-") as tmp:
+        env = project_env(
+            DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
+            BOARD_ASSET_LOCAL_PATH=f"{tmp}/assets",
+            BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
+            BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
+        )
+        log("migrating the SQLite database")
+        manage(env, "migrate", "--noinput")
+        log("making the test files")
+        files = {size: [png_of_size(size, seed) for seed in range(count)] for size, count in counts.items()}
+        server = Server(env)
+        try:
+            server.upload(png_of_size(50_000, 10_000))  # warm-up: imports, first connection, thumbnails
+            for size, payloads in files.items():
+                label = f"{size / 1e6:.0f} MB"
+                log(f"uploading {len(payloads)} files of {label}")
+                # The first file of each size is kept back for the memory measurement.
+                seconds = [server.upload(content) for content in payloads[1:]]
+                total_bytes = sum(len(content) for content in payloads[1:])
+                rows.append(
+                    (
+                        f"Upload throughput, {label} PNG files, one at a time",
+                        f"{len(seconds) / sum(seconds):.1f} uploads/s; {total_bytes / sum(seconds) / 1e6:.1f} MB/s; "
+                        f"median {sorted(seconds)[len(seconds) // 2] * 1000:.0f} ms",
+                        "(reported)",
+                        "-",
+                    )
+                )
+            log("peak memory during one 20 MB upload")
+            time.sleep(1)
+            idle_kib = server.memory_kib("VmRSS")
+            server.reset_peak()
+            server.upload(files[20_000_000][0])
+            peak_kib = server.memory_kib("VmHWM")
+        finally:
+            server.stop()
+    growth_mb = (peak_kib - idle_kib) / 1024
+    rows.append(
+        (
+            "Server memory during a 20 MB upload (daphne process: idle RSS -> peak)",
+            f"{idle_kib / 1024:.0f} MB -> {peak_kib / 1024:.0f} MB (+{growth_mb:.1f} MB)",
+            f"< +{TARGET_MB} MB",
+            "met" if growth_mb < TARGET_MB else "missed",
+        )
+    )
+    write_results(rows, quick=args.quick)
+
+
+def write_results(rows, *, quick: bool) -> None:
+    header = ("measure", "result", "target", "")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(4)]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    results = ROOT / "bench" / "RESULTS.md"
+    text = results.read_text() if results.exists() else "# Benchmark results\n"
+    text = text.split(MARK)[0].rstrip() + "\n"
+    lines = [
+        "",
+        MARK,
+        "## Board-asset uploads",
+        "",
+        f"`bench/assets_bench.py{' --quick' if quick else ''}` on {datetime.now(UTC).isoformat(timespec='seconds')}"
+        " (one daphne process, SQLite, local storage).",
+        "",
+        "| measure | result | target | |",
+        "| --- | --- | --- | --- |",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        "",
+    ]
+    results.write_text(text + "\n".join(lines))
+    log("wrote bench/RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()
