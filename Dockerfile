@@ -54,7 +54,7 @@ RUN SECRET_KEY=build-only-collectstatic-key-never-used-at-run-time LOG_FILE=- \
 
 # The code stays owned by root (read-only for the service); only these three
 # are written at run time: data/ (SQLite database, secret_key), var/ (Celery
-# filesystem broker, beat schedule, later local board assets), logs/ (LOG_FILE).
+# filesystem broker, beat schedule, local board assets), logs/ (LOG_FILE).
 VOLUME ["/app/data", "/app/var", "/app/logs"]
 
 USER 10001:10001

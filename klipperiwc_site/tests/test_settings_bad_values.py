@@ -22,6 +22,11 @@ BAD_VALUES = [
     ("WEB_REQUEST_THREADS", "0", "1 to 256"),
     ("WEB_PROCESSES", "0", "1 to 64"),
     ("WEB_PROCESSES", "2", "needs REDIS_URL"),
+    ("BOARD_ASSET_STORAGE_BACKEND", "ftp", "local, s3"),
+    ("BOARD_ASSET_MAX_BYTES", "0", "at least 1"),
+    ("BOARD_ASSET_UPLOAD_TOKEN", "short", "at least 16"),
+    ("BOARD_ASSET_LOCAL_PUBLIC_URL", "assets.example.com", "https://"),
+    ("BOARD_ASSET_SIGNED_URL_SECONDS", "5", "10 to 604800"),
 ]
 
 
@@ -60,3 +65,19 @@ def test_servers_stop_with_one_line_naming_the_variable(project_env, command):
     assert result.stderr.strip().splitlines() == [
         "Configuration error: PORT='abc' is not a whole number; use a whole number from 1 to 65535."
     ]
+
+
+def test_s3_storage_needs_a_bucket(manage, project_env):
+    result = manage("check", env=project_env(BOARD_ASSET_STORAGE_BACKEND="s3"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Configuration error: BOARD_ASSET_STORAGE_BACKEND=s3 needs BOARD_ASSET_S3_BUCKET (the bucket name)."
+    )
+
+
+def test_the_two_board_asset_tokens_must_differ_and_are_never_printed(manage, project_env):
+    token = "the-same-secret-token-123456"
+    result = manage("check", env=project_env(BOARD_ASSET_UPLOAD_TOKEN=token, BOARD_ASSET_MODERATION_TOKEN=token))
+    assert result.returncode == 2
+    assert "use two different tokens" in result.stderr
+    assert token not in result.stderr
