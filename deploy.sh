@@ -456,7 +456,7 @@ step_collectstatic() {
 }
 
 step_app_data() {
-  step "Setting up app data"
+  step "Setting up app data (the board catalog: sync_boards)"
   run_step manage setup_app_data
 }
 

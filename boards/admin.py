@@ -1,0 +1,57 @@
+"""The board catalog, read-only: boards change through definition files and `manage.py sync_boards`."""
+
+import json
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from boards.models import Board
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "name",
+        "manufacturer",
+        "revision",
+        "mcu_chip",
+        "secondary_mcu",
+        "connector_count",
+        "updated_at",
+    ]
+    list_filter = ["manufacturer", "mcu_family", "mcu_chip"]
+    search_fields = ["id", "name", "manufacturer", "mcu_chip"]
+    readonly_fields = [
+        "id",
+        "name",
+        "manufacturer",
+        "revision",
+        "mcu_family",
+        "mcu_chip",
+        "secondary_mcu",
+        "source_file",
+        "content_sha256",
+        "created_at",
+        "updated_at",
+        "pretty_definition",
+    ]
+    exclude = ["definition"]
+
+    @admin.display(description="Connectors")
+    def connector_count(self, board):
+        return len(board.definition.get("connectors", []))
+
+    @admin.display(description="Definition")
+    def pretty_definition(self, board):
+        text = json.dumps(board.definition, indent=2)
+        return format_html("<pre style='max-height:40em;overflow:auto'>{}</pre>", text)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

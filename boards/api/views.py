@@ -1,0 +1,167 @@
+"""Board catalog API: thin views over boards.selectors, boards.validation and boards.klipper."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from boards import selectors
+from boards.klipper import board_pins_cfg
+from boards.models import Board
+from boards.validation import definition_validate, schema_load
+from klipperiwc_site.api import ErrorSerializer, Pagination, UTCDateTimeField
+
+
+class DefinitionProblemSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text='JSON pointer into the definition, e.g. "/connectors/2/pins/0/mcu_pin".')
+    message = serializers.CharField()
+
+
+class DefinitionVerdictSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    errors = DefinitionProblemSerializer(many=True)
+
+
+DEFINITION = OpenApiTypes.OBJECT
+KLIPPER_CFG = OpenApiResponse(OpenApiTypes.STR, description="A [board_pins] section (text/plain).")
+
+
+class BoardSummarySerializer(serializers.ModelSerializer):
+    updated_at = UTCDateTimeField()
+    url = serializers.SerializerMethodField()
+    klipper_cfg_url = serializers.SerializerMethodField()
+    connectors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Board
+        fields = [
+            "id",
+            "name",
+            "manufacturer",
+            "revision",
+            "mcu_family",
+            "mcu_chip",
+            "secondary_mcu",
+            "connectors",
+            "updated_at",
+            "url",
+            "klipper_cfg_url",
+        ]
+
+    def get_url(self, board) -> str:
+        return self.context["request"].build_absolute_uri(reverse("boards:detail", args=[board.pk]))
+
+    def get_klipper_cfg_url(self, board) -> str:
+        return self.context["request"].build_absolute_uri(reverse("boards:klipper-cfg", args=[board.pk]))
+
+    def get_connectors(self, board) -> int:
+        return len(board.definition.get("connectors", []))
+
+
+def _text(body: str, *, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _board_or_404(board_id: str) -> Board:
+    board = selectors.board_get(board_id=board_id)
+    if board is None:
+        raise NotFound(f"No board with id {board_id!r}; GET /api/boards/ lists them.")
+    return board
+
+
+class BoardListView(APIView):
+    @extend_schema(
+        summary="Search the board catalog",
+        parameters=[
+            OpenApiParameter("search", str, description="Words matched against name, id, manufacturer and MCU."),
+            OpenApiParameter("manufacturer", str, description="Exact manufacturer (case-insensitive)."),
+            OpenApiParameter("mcu", str, description="Exact MCU chip or family, e.g. stm32g0b1 or rp2040."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: BoardSummarySerializer(many=True), 404: ErrorSerializer},
+        tags=["boards"],
+    )
+    def get(self, request):
+        params = request.query_params
+        boards = selectors.board_search(
+            search=params.get("search", ""), manufacturer=params.get("manufacturer", ""), mcu=params.get("mcu", "")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(boards, request, view=self)
+        return paginator.get_paginated_response(
+            BoardSummarySerializer(page, many=True, context={"request": request}).data
+        )
+
+
+class BoardDetailView(APIView):
+    @extend_schema(
+        summary="A board's full definition",
+        description="The definition file as stored (JSON Schema: GET /api/boards/schema).",
+        responses={200: DEFINITION, 404: ErrorSerializer},
+        tags=["boards"],
+    )
+    def get(self, request, board_id):
+        return Response(_board_or_404(board_id).definition)
+
+
+class BoardKlipperConfigView(APIView):
+    @extend_schema(
+        summary="A board's Klipper [board_pins] section",
+        responses={(200, "text/plain"): KLIPPER_CFG, 404: ErrorSerializer},
+        tags=["boards"],
+    )
+    def get(self, request, board_id):
+        board = _board_or_404(board_id)
+        return _text(board_pins_cfg(board.definition), filename=f"{board.pk}.cfg")
+
+
+class BoardSchemaView(APIView):
+    @extend_schema(summary="The board-definition JSON Schema", responses={200: DEFINITION}, tags=["boards"])
+    def get(self, request):
+        return Response(schema_load())
+
+
+class _DefinitionInView(APIView):
+    # A pure computation on the posted JSON: no session, so no CSRF token needed.
+    authentication_classes: list = []
+
+    def problems(self, request) -> list[dict]:
+        return [{"path": error.path, "message": error.message} for error in definition_validate(request.data)]
+
+
+class BoardValidateView(_DefinitionInView):
+    @extend_schema(
+        summary="Check a board definition",
+        description="Schema and pin rules; each problem names its JSON pointer path.",
+        request=DEFINITION,
+        responses={200: DefinitionVerdictSerializer, 400: ErrorSerializer},
+        tags=["boards"],
+    )
+    def post(self, request):
+        problems = self.problems(request)
+        return Response({"valid": not problems, "errors": problems})
+
+
+class DefinitionKlipperConfigView(_DefinitionInView):
+    @extend_schema(
+        summary="Klipper [board_pins] section of a posted definition",
+        request=DEFINITION,
+        responses={(200, "text/plain"): KLIPPER_CFG, 400: ErrorSerializer},
+        tags=["boards"],
+    )
+    def post(self, request):
+        problems = self.problems(request)
+        if problems:
+            raise ValidationError({"detail": "The definition is not valid; fix these first.", "errors": problems})
+        return _text(board_pins_cfg(request.data), filename=f"{request.data['id']}.cfg")

@@ -1,0 +1,33 @@
+"""The board catalog: definitions from boards/definitions/, loaded by `manage.py sync_boards`."""
+
+from django.db import models
+
+
+class Board(models.Model):
+    """One board revision. ``definition`` is the whole file (schema: boards/schema/); the rest is for search."""
+
+    id = models.CharField(primary_key=True, max_length=100)
+    name = models.CharField(max_length=200)
+    manufacturer = models.CharField(max_length=100)
+    revision = models.CharField(max_length=50, blank=True)
+    mcu_family = models.CharField("MCU family", max_length=20)
+    mcu_chip = models.CharField("MCU chip", max_length=50)
+    secondary_mcu = models.CharField(
+        max_length=50, blank=True, help_text="Klipper MCU name for a second MCU, e.g. EBBCan."
+    )
+    definition = models.JSONField()
+    source_file = models.CharField(max_length=255, help_text="Relative to boards/definitions/.")
+    content_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "boards"
+        ordering = ["manufacturer", "name", "id"]
+        indexes = [
+            models.Index(fields=["manufacturer"], name="board_manufacturer_idx"),
+            models.Index(fields=["mcu_chip"], name="board_mcu_chip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer} {self.name}"

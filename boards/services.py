@@ -1,0 +1,104 @@
+"""Writes of the board catalog: loading the definition files into the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from boards.models import Board
+from boards.validation import DEFINITIONS_DIR, ValidationError, definition_validate
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    # relative file path -> its problems
+    invalid: dict[str, list[ValidationError]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.invalid)} invalid"
+        )
+
+
+def _load(path: Path, relative: str) -> tuple[dict | None, list[ValidationError]]:
+    try:
+        data = json.loads(path.read_bytes())
+    except UnicodeDecodeError:
+        return None, [ValidationError("", "the file is not UTF-8 text")]
+    except json.JSONDecodeError as exc:
+        return None, [ValidationError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    errors = definition_validate(data)
+    if not errors and Path(relative).stem != data["id"]:
+        errors = [ValidationError("/id", f"the id {data['id']!r} must match the file name ({Path(relative).name})")]
+    return data, errors
+
+
+def boards_sync(
+    *, directory: Path = DEFINITIONS_DIR, progress: Callable[[int, int, str, str], None] | None = None
+) -> SyncReport:
+    """Load every ``<manufacturer>/<board-id>.json`` under ``directory``; idempotent.
+
+    A valid file adds or updates its board (unchanged when its content is the
+    same); an invalid one is reported with each problem and its JSON path and
+    leaves the catalog's earlier version of that board alone. Boards whose
+    file is gone are removed.
+    """
+    report = SyncReport()
+    paths = sorted(directory.glob("*/*.json"))
+    seen: dict[str, str] = {}
+    with transaction.atomic():
+        existing = {board.pk: board for board in Board.objects.select_for_update()}
+        for position, path in enumerate(paths, start=1):
+            relative = path.relative_to(directory).as_posix()
+            data, errors = _load(path, relative)
+            board_id = data.get("id") if isinstance(data, dict) else None
+            if not errors and board_id in seen:
+                errors = [ValidationError("/id", f"the id {board_id!r} is used by {seen[board_id]} too")]
+            if isinstance(board_id, str):
+                seen.setdefault(board_id, relative)
+            if errors:
+                report.invalid[relative] = errors
+                outcome = "invalid"
+            else:
+                outcome = _board_store(data, relative, hashlib.sha256(path.read_bytes()).hexdigest(), existing)
+                getattr(report, outcome).append(board_id)
+            if progress:
+                progress(position, len(paths), relative, outcome)
+        gone = [board_id for board_id in existing if board_id not in seen]
+        Board.objects.filter(pk__in=gone).delete()
+        report.removed.extend(gone)
+    return report
+
+
+def _board_store(data: dict, relative: str, sha256: str, existing: dict[str, Board]) -> str:
+    fields = {
+        "name": data["name"],
+        "manufacturer": data["manufacturer"],
+        "revision": data.get("revision", ""),
+        "mcu_family": data["mcu"]["family"],
+        "mcu_chip": data["mcu"]["chip"],
+        "secondary_mcu": data.get("secondary_mcu", ""),
+        "definition": data,
+        "source_file": relative,
+        "content_sha256": sha256,
+    }
+    board = existing.get(data["id"])
+    if board is None:
+        Board.objects.create(id=data["id"], **fields)
+        return "added"
+    if board.content_sha256 == sha256 and board.source_file == relative:
+        return "unchanged"
+    for name, value in fields.items():
+        setattr(board, name, value)
+    board.save()
+    return "updated"
