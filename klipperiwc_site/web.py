@@ -4,10 +4,13 @@
 
 One daphne process runs Python on one core (about 900 GET /api/status per
 second here), so a machine with more cores needs more processes. This
-launcher binds HOST:PORT once and starts N daphne children on that socket
-(daphne's ``fd:`` endpoint); the kernel hands each new connection to one of
-them. It restarts a child that dies, gives up (exit 1) when children keep
-dying right after start, and on SIGTERM or SIGINT stops them all.
+launcher opens one listening socket per child, all on HOST:PORT with
+SO_REUSEPORT, and starts a daphne child on each (daphne's ``--fd``); the
+kernel spreads new connections evenly over the sockets. (With one shared
+socket, the first process to wake up accepted a whole burst of connections
+and the others sat idle.) It restarts a child that dies, on the same socket,
+gives up (exit 1) when children keep dying right after start, and on SIGTERM
+or SIGINT stops them all.
 
 Defaults come from the settings (HOST, PORT, WEB_PROCESSES,
 TRUST_PROXY_HEADERS), so a bad value stops here with one line naming it.
@@ -39,16 +42,24 @@ def log(message: str) -> None:
     print(f"{stamp} web: {message}", file=sys.stderr, flush=True)
 
 
-def listening_socket(host: str, port: int, *, backlog: int = 1024) -> socket.socket:
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[
-        0
-    ]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(address)
-    sock.listen(backlog)
-    sock.set_inheritable(True)
-    return sock
+def listening_sockets(host: str, port: int, count: int, *, backlog: int = 1024) -> list[socket.socket]:
+    """``count`` IPv4 sockets listening on host:port together (SO_REUSEPORT), inheritable by children."""
+    address = socket.getaddrinfo(host, port, family=socket.AF_INET, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind(address[0][4])
+            sock.listen(backlog)
+            sock.set_inheritable(True)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
 
 
 def daphne_command(*, listen: list[str], proxy_headers: bool) -> list[str]:
@@ -65,17 +76,19 @@ class Child:
 
 
 class Supervisor:
-    def __init__(self, command: list[str], *, processes: int, inherit: tuple[int, ...]) -> None:
-        self.command = command
-        self.processes = processes
-        self.inherit = inherit
-        self.children: list[Child] = []
+    """Keeps one daphne child per slot; a slot is (command, file descriptor it inherits or None)."""
+
+    def __init__(self, slots: list[tuple[list[str], int | None]]) -> None:
+        self.slots = slots
+        self.children: dict[int, Child] = {}
         self.stopping = False
         self.quick_exits = 0
 
-    def spawn(self) -> Child:
-        child = Child(subprocess.Popen(self.command, pass_fds=self.inherit))  # noqa: S603 -- our own argv
-        self.children.append(child)
+    def spawn(self, slot: int) -> Child:
+        command, fd = self.slots[slot]
+        inherit = () if fd is None else (fd,)
+        child = Child(subprocess.Popen(command, pass_fds=inherit))  # noqa: S603 -- our own argv
+        self.children[slot] = child
         return child
 
     def request_stop(self, signum: int, _frame) -> None:
@@ -84,23 +97,23 @@ class Supervisor:
         self.stopping = True
 
     def run(self) -> int:
-        for _ in range(self.processes):
-            self.spawn()
-        log(f"started {self.processes} daphne process(es): pids {', '.join(self.pids())}")
+        for slot in range(len(self.slots)):
+            self.spawn(slot)
+        log(f"started {len(self.slots)} daphne process(es): pids {', '.join(self.pids())}")
         while not self.stopping:
             time.sleep(0.2)
-            for child in list(self.children):
+            for slot, child in list(self.children.items()):
                 code = child.process.poll()
                 if code is None or self.stopping:
                     continue
-                self.children.remove(child)
                 lived = time.monotonic() - child.started
                 self.quick_exits = self.quick_exits + 1 if lived < QUICK_EXIT_SECONDS else 0
                 if self.quick_exits >= MAX_QUICK_EXITS:
+                    del self.children[slot]
                     log(f"daphne keeps exiting right after start (last exit status {code}); giving up")
                     self.stop()
                     return 1
-                replacement = self.spawn()
+                replacement = self.spawn(slot)
                 log(
                     f"daphne pid {child.process.pid} exited with status {code} after {lived:.0f} s; "
                     f"started pid {replacement.process.pid}"
@@ -109,14 +122,14 @@ class Supervisor:
         return 0
 
     def pids(self) -> list[str]:
-        return [str(child.process.pid) for child in self.children]
+        return [str(child.process.pid) for child in self.children.values()]
 
     def stop(self) -> None:
-        for child in self.children:
+        for child in self.children.values():
             if child.process.poll() is None:
                 child.process.terminate()
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        for child in self.children:
+        for child in self.children.values():
             try:
                 child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -145,24 +158,24 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("more than one process needs REDIS_URL (see WEB_PROCESSES in the README)")
     if args.processes < 1:
         parser.error("--processes must be at least 1")
+    proxy_headers = settings.TRUST_PROXY_HEADERS
     if args.processes == 1:
         # One process binds the address itself, IPv4 or IPv6.
-        listen, inherit = ["-b", args.bind, "-p", str(args.port)], ()
+        slots = [(daphne_command(listen=["-b", args.bind, "-p", str(args.port)], proxy_headers=proxy_headers), None)]
     else:
         try:
-            sock = listening_socket(args.bind, args.port)
+            sockets = listening_sockets(args.bind, args.port, args.processes)
+        except socket.gaierror:
+            # Twisted's "fd:" endpoint adopts IPv4 sockets only.
+            parser.error(f"more than one process needs an IPv4 address to listen on, not {args.bind}")
         except OSError as exc:
             log(f"cannot listen on {args.bind}:{args.port}: {exc.strerror or exc}")
             return 1
-        if sock.family != socket.AF_INET:
-            # Twisted's "fd:" endpoint adopts IPv4 sockets only.
-            parser.error(f"more than one process needs an IPv4 address to listen on, not {args.bind}")
-        listen, inherit = ["--fd", str(sock.fileno())], (sock.fileno(),)
-    supervisor = Supervisor(
-        daphne_command(listen=listen, proxy_headers=settings.TRUST_PROXY_HEADERS),
-        processes=args.processes,
-        inherit=inherit,
-    )
+        slots = [
+            (daphne_command(listen=["--fd", str(sock.fileno())], proxy_headers=proxy_headers), sock.fileno())
+            for sock in sockets
+        ]
+    supervisor = Supervisor(slots)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, supervisor.request_stop)
     log(f"serving {args.bind}:{args.port}")

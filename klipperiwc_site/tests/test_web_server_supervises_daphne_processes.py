@@ -93,3 +93,43 @@ def test_it_stops_every_daphne_process_on_sigterm(web_server):
     assert "stopping 2 daphne process(es)" in output
     for child in children:
         assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+
+
+def established_connections(pid: int, port: int) -> int:
+    """Established TCP connections on ``port`` that process ``pid`` holds."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(fd) if fd.is_symlink() else ""
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].split(":")[1], 16)
+        if local_port == port and fields[3] == "01" and fields[9] in inodes:
+            count += 1
+    return count
+
+
+@pytest.mark.requires_redis
+@pytest.mark.slow
+def test_connections_are_spread_over_both_processes(web_server):
+    import http.client
+
+    process, url = web_server
+    port = int(url.rsplit(":", 1)[1])
+    children = wait_for(lambda: len(daphne_children(process.pid)) == 2 and daphne_children(process.pid), what="2")
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(16)]
+    try:
+        # Sixteen connections at once, as a load generator or a proxy opens them.
+        for connection in connections:
+            connection.connect()
+        for connection in connections:  # keep-alive: each stays with the process that accepted it
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().read()
+        held = [established_connections(child, port) for child in children]
+    finally:
+        for connection in connections:
+            connection.close()
+    assert sum(held) == 16, held
+    assert min(held) > 0, f"one process got every connection: {held}"
