@@ -134,11 +134,19 @@ def main() -> None:
         files = {size: [png_of_size(size, seed) for seed in range(count)] for size, count in counts.items()}
         server = Server(env)
         try:
-            server.upload(png_of_size(50_000, 10_000))  # warm-up: imports, first connection, thumbnails
+            server.upload(png_of_size(50_000, 10_000))  # warm-up: imports, first connection, the checker
+            # Memory first, on a fresh process: later uploads leave freed memory
+            # in the process that the next one reuses, which would hide the peak.
+            log("peak memory during the first 20 MB upload")
+            time.sleep(1)
+            idle_kib = server.memory_kib("VmRSS")
+            server.reset_peak()
+            server.upload(files[20_000_000][0])
+            peak_kib = server.memory_kib("VmHWM")
             for size, payloads in files.items():
                 label = f"{size / 1e6:.0f} MB"
-                log(f"uploading {len(payloads)} files of {label}")
-                # The first file of each size is kept back for the memory measurement.
+                log(f"uploading {len(payloads) - 1} files of {label}")
+                # The first 20 MB file went into the memory measurement.
                 seconds = [server.upload(content) for content in payloads[1:]]
                 total_bytes = sum(len(content) for content in payloads[1:])
                 rows.append(
@@ -150,19 +158,16 @@ def main() -> None:
                         "-",
                     )
                 )
-            log("peak memory during one 20 MB upload")
-            time.sleep(1)
-            idle_kib = server.memory_kib("VmRSS")
-            server.reset_peak()
-            server.upload(files[20_000_000][0])
-            peak_kib = server.memory_kib("VmHWM")
+            after_kib = server.memory_kib("VmRSS")
+            uploads = sum(len(payloads) for payloads in files.values())
         finally:
             server.stop()
     growth_mb = (peak_kib - idle_kib) / 1024
     rows.append(
         (
             "Server memory during a 20 MB upload (daphne process: idle RSS -> peak)",
-            f"{idle_kib / 1024:.0f} MB -> {peak_kib / 1024:.0f} MB (+{growth_mb:.1f} MB)",
+            f"{idle_kib / 1024:.0f} MB -> {peak_kib / 1024:.0f} MB (+{growth_mb:.1f} MB); "
+            f"{after_kib / 1024:.0f} MB after {uploads} uploads",
             f"< +{TARGET_MB} MB",
             "met" if growth_mb < TARGET_MB else "missed",
         )
