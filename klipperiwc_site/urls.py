@@ -6,6 +6,7 @@ from klipperiwc_site.views import HealthView
 
 urlpatterns = [
     path("", include("status.urls")),
+    path("", include("boards.urls")),
     path("healthz", HealthView.as_view(), name="healthz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
