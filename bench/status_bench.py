@@ -449,7 +449,7 @@ def write_results(rows, *, quick: bool) -> None:
     results = ROOT / "bench" / "RESULTS.md"
     # Keep the sections other benchmarks (bench/assets_bench.py) wrote.
     others = results.read_text().partition("<!-- assets_bench -->")[1:] if results.exists() else ("", "")
-    results.write_text("\n".join(lines) + "".join(others))
+    results.write_text("\n".join(lines) + ("\n" + "".join(others) if others[0] else ""))
     log("wrote bench/RESULTS.md")
 
 
