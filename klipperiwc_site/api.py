@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import InvalidPage
-from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -27,12 +29,22 @@ class UTCDateTimeField(serializers.DateTimeField):
         return iso_utc(value)
 
 
+class TooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
 def exception_handler(exc, context):
     """DRF's handler, with validation errors also carrying a "detail" line.
 
     DRF answers a serializer error with only the field map; clients get one
     place to look for a human-readable message by always having "detail".
     """
+    if isinstance(exc, RequestDataTooBig):
+        exc = TooLarge(
+            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes, the most this "
+            "endpoint reads."
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
