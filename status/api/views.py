@@ -34,6 +34,10 @@ ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
 class _CaptureView(APIView):
     """Reads the printer's status now, stores it (rate-limited) and broadcasts it."""
 
+    # Public, read-only endpoints polled often: no session lookup, no permission round.
+    authentication_classes: list = []
+    permission_classes: list = []
+
     def capture(self, request):
         return services.status_capture(printer=printer_param(request)).status
 
