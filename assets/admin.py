@@ -49,6 +49,21 @@ class ModerationEventInline(admin.TabularInline):
         return False
 
 
+MODERATION_FIELDS = ["status", "notes", "reviewer", "reviewed_at"]
+FILE_FIELDS = [
+    "id",
+    "uploaded_by",
+    "original_filename",
+    "content_type",
+    "size",
+    "width",
+    "height",
+    "sha256",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(BoardAsset)
 class BoardAssetAdmin(admin.ModelAdmin):
     list_display = ["preview", "title", "status", "visibility", "content_type", "size_kib", "uploaded_by", "created_at"]
@@ -61,42 +76,11 @@ class BoardAssetAdmin(admin.ModelAdmin):
     inlines = [ModerationEventInline]
     fieldsets = [
         (None, {"fields": ["large_preview", "title", "description", "visibility"]}),
-        ("Moderation", {"fields": ["status", "notes", "reviewer", "reviewed_at"]}),
-        (
-            "File",
-            {
-                "fields": [
-                    "id",
-                    "uploaded_by",
-                    "original_filename",
-                    "content_type",
-                    "size",
-                    "width",
-                    "height",
-                    "sha256",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        ("Moderation", {"fields": MODERATION_FIELDS}),
+        ("File", {"fields": FILE_FIELDS}),
     ]
-    readonly_fields = [
-        "large_preview",
-        "status",
-        "notes",
-        "reviewer",
-        "reviewed_at",
-        "id",
-        "uploaded_by",
-        "original_filename",
-        "content_type",
-        "size",
-        "width",
-        "height",
-        "sha256",
-        "created_at",
-        "updated_at",
-    ]
+    # Only the metadata is edited here; decisions go through the moderation views.
+    readonly_fields = ["large_preview", *MODERATION_FIELDS, *FILE_FIELDS]
 
     # --- the queue: pending first, oldest first; the rest newest first ---------
     def get_queryset(self, request):

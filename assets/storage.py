@@ -16,7 +16,6 @@ from django.core.files.storage import storages
 from django.urls import reverse
 
 SIGNING_SALT = "assets.file-link"
-VARIANTS = ("file", "thumbnail")
 
 
 def asset_storage():
@@ -36,8 +35,13 @@ def thumbnail_key(asset_id) -> str:
     return f"{asset_id}.thumbnail.webp"
 
 
-def _key(asset, variant: str) -> str:
+def variant_key(asset, variant: str) -> str:
+    """The stored name of an asset's "file" or "thumbnail" ("" when it has none)."""
     return asset.storage_key if variant == "file" else asset.thumbnail_key
+
+
+def variant_content_type(asset, variant: str) -> str:
+    return asset.content_type if variant == "file" else "image/webp"
 
 
 def link_sign(asset, variant: str) -> str:
@@ -57,7 +61,7 @@ def link_signature_valid(asset, variant: str, signature: str) -> bool:
 
 def asset_url(asset, variant: str, *, request) -> str | None:
     """The link a client uses to fetch the file (variant "file") or its thumbnail; None when there is none."""
-    key = _key(asset, variant)
+    key = variant_key(asset, variant)
     if not key:
         return None
     if asset.is_public:
@@ -72,8 +76,8 @@ def asset_url(asset, variant: str, *, request) -> str | None:
 
 def s3_presigned_url(asset, variant: str) -> str:
     """A short-lived S3 link; the response headers keep browsers from sniffing or running the file."""
-    key = _key(asset, variant)
-    content_type = asset.content_type if variant == "file" else "image/webp"
+    key = variant_key(asset, variant)
+    content_type = variant_content_type(asset, variant)
     # SVG opens as a download, never as a page on the bucket's origin (S3
     # cannot send a Content-Security-Policy); <img> tags still show it.
     disposition = "attachment" if content_type == "image/svg+xml" else "inline"

@@ -21,19 +21,17 @@ import http.client
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image
+from urllib3 import encode_multipart_formdata
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from status_bench import PYTHON, ROOT, free_port, log, manage, project_env
+from status_bench import ROOT, Daphne, log, manage, project_env
 
 UPLOAD_TOKEN = "bench-upload-token-0123456789"  # noqa: S105 -- a throwaway bench token
 MODERATOR_TOKEN = "bench-moderator-token-0123456789"  # noqa: S105
@@ -51,39 +49,16 @@ def png_of_size(target_bytes: int, seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def multipart(content: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="board.png"\r\n'
-        "Content-Type: image/png\r\n\r\n"
-    ).encode()
-    return head + content + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+class Server(Daphne):
+    """The web server (status_bench.Daphne) plus what this benchmark needs: uploads and the daphne process."""
 
-
-class Server:
     def __init__(self, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "klipperiwc_site.web", "-b", "127.0.0.1", "-p", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("the web server did not start")
+        super().__init__(env)
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
         self.daphne_pid = int(children[0])
 
     def upload(self, content: bytes) -> float:
-        body, content_type = multipart(content)
+        body, content_type = encode_multipart_formdata({"file": ("board.png", content, "image/png")})
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         started = time.perf_counter()
         connection.request(
@@ -108,10 +83,6 @@ class Server:
 
     def reset_peak(self) -> None:
         Path(f"/proc/{self.daphne_pid}/clear_refs").write_text("5")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
 
 
 def main() -> None:

@@ -17,30 +17,18 @@ class BoardAdmin(admin.ModelAdmin):
         "revision",
         "mcu_chip",
         "secondary_mcu",
-        "connector_count",
+        "connectors",
         "updated_at",
     ]
     list_filter = ["manufacturer", "mcu_family", "mcu_chip"]
     search_fields = ["id", "name", "manufacturer", "mcu_chip"]
-    readonly_fields = [
-        "id",
-        "name",
-        "manufacturer",
-        "revision",
-        "mcu_family",
-        "mcu_chip",
-        "secondary_mcu",
-        "source_file",
-        "content_sha256",
-        "created_at",
-        "updated_at",
-        "pretty_definition",
-    ]
+    # Without change permission every field shows read-only; the definition shows pretty-printed.
+    readonly_fields = ["pretty_definition"]
     exclude = ["definition"]
 
     @admin.display(description="Connectors")
-    def connector_count(self, board):
-        return len(board.definition.get("connectors", []))
+    def connectors(self, board):
+        return board.connector_count
 
     @admin.display(description="Definition")
     def pretty_definition(self, board):

@@ -31,3 +31,7 @@ class Board(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manufacturer} {self.name}"
+
+    @property
+    def connector_count(self) -> int:
+        return len(self.definition.get("connectors", []))

@@ -46,6 +46,11 @@ class _AssetView(APIView):
     # Callers identify with tokens (assets/permissions.py), not sessions.
     authentication_classes: list = []
 
+    def handle_exception(self, exc):
+        if isinstance(exc, services.AssetError):
+            exc = AssetProblem(exc)
+        return super().handle_exception(exc)
+
     def context(self, *, privileged: bool) -> dict:
         return {"request": self.request, "privileged": privileged}
 
@@ -106,17 +111,14 @@ class BoardAssetListView(_AssetView):
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            asset = services.asset_upload(
-                file=data["file"],
-                title=data["title"],
-                description=data["description"],
-                visibility=data["visibility"],
-                uploaded_by=data["uploaded_by"],
-                original_filename=data["file"].name or "",
-            )
-        except services.AssetError as exc:
-            raise AssetProblem(exc) from None
+        asset = services.asset_upload(
+            file=data["file"],
+            title=data["title"],
+            description=data["description"],
+            visibility=data["visibility"],
+            uploaded_by=data["uploaded_by"],
+            original_filename=data["file"].name or "",
+        )
         body = BoardAssetSerializer(asset, context=self.context(privileged=True)).data
         return Response(body, status=http_status.HTTP_201_CREATED)
 
@@ -147,10 +149,7 @@ class BoardAssetDetailView(_AssetView):
         asset = self.asset_or_404(asset_id, privileged=True)
         serializer = UpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            asset = services.asset_update(asset=asset, **serializer.validated_data)
-        except services.AssetError as exc:
-            raise AssetProblem(exc) from None
+        asset = services.asset_update(asset=asset, **serializer.validated_data)
         return Response(BoardAssetSerializer(asset, context=self.context(privileged=True)).data)
 
     @extend_schema(
@@ -201,10 +200,7 @@ class ModerationDecisionView(_AssetView):
         asset = self.asset_or_404(asset_id, privileged=True)
         serializer = ModerationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            asset = services.asset_moderate(asset=asset, **serializer.validated_data)
-        except services.AssetError as exc:
-            raise AssetProblem(exc) from None
+        asset = services.asset_moderate(asset=asset, **serializer.validated_data)
         return Response(BoardAssetWithEventsSerializer(asset, context=self.context(privileged=True)).data)
 
 
@@ -235,7 +231,7 @@ class AssetFileView(View):
             if signature is not None:
                 return _error(403, "The link has expired or is not valid; ask the API for a fresh one.")
             return _error(404, f"No board asset with id {asset_id}.")
-        key = asset.storage_key if self.variant == "file" else asset.thumbnail_key
+        key = storage.variant_key(asset, self.variant)
         if not key:
             return _error(404, "This asset has no thumbnail (only raster images have one).")
         if storage.is_s3():
@@ -244,7 +240,7 @@ class AssetFileView(View):
             handle = storage.asset_storage().open(key, "rb")
         except FileNotFoundError:
             return _error(404, "The stored file is missing; an operator has been told in the log.")
-        content_type = asset.content_type if self.variant == "file" else "image/webp"
+        content_type = storage.variant_content_type(asset, self.variant)
         response = FileResponse(handle, content_type=content_type, filename=key)
         response.headers["Content-Disposition"] = f'inline; filename="{key}"'
         for name, value in FILE_HEADERS.items():

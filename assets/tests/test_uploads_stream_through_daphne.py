@@ -7,10 +7,10 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-import uuid
 
 import pytest
 from PIL import Image
+from urllib3 import encode_multipart_formdata
 
 from assets.tests.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN
 from conftest import PROJECT_ROOT
@@ -25,23 +25,14 @@ def noise_png(width: int, height: int) -> bytes:
 
 
 def post_file(url: str, content: bytes, *, token: str = UPLOAD_TOKEN, **fields: str) -> tuple[int, dict]:
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="board.png"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n".encode()
-        + content
-        + b"\r\n"
+    body, content_type = encode_multipart_formdata(
+        {**fields, "file": ("board.png", content, "application/octet-stream")}
     )
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
     request = urllib.request.Request(
         f"{url}/api/board-assets/",
         data=body,
         method="POST",
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Board-Assets-Key": token},
+        headers={"Content-Type": content_type, "X-Board-Assets-Key": token},
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

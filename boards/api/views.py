@@ -36,7 +36,7 @@ class BoardSummarySerializer(serializers.ModelSerializer):
     updated_at = UTCDateTimeField()
     url = serializers.SerializerMethodField()
     klipper_cfg_url = serializers.SerializerMethodField()
-    connectors = serializers.SerializerMethodField()
+    connectors = serializers.IntegerField(source="connector_count", read_only=True)
 
     class Meta:
         model = Board
@@ -59,9 +59,6 @@ class BoardSummarySerializer(serializers.ModelSerializer):
 
     def get_klipper_cfg_url(self, board) -> str:
         return self.context["request"].build_absolute_uri(reverse("boards:klipper-cfg", args=[board.pk]))
-
-    def get_connectors(self, board) -> int:
-        return len(board.definition.get("connectors", []))
 
 
 def _text(body: str, *, filename: str | None = None) -> HttpResponse:

@@ -13,12 +13,12 @@ import io
 import json
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
+from urllib3 import encode_multipart_formdata
 
 from conftest import service_missing
 
@@ -165,22 +165,12 @@ def get_json(url: str) -> object:
 
 def upload_asset(base_url: str, content: bytes, **fields: str) -> dict:
     """POST /api/board-assets/ as multipart with the upload token; returns the created asset."""
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="board.png"\r\n'
-        "Content-Type: image/png\r\n\r\n".encode()
-        + content
-        + b"\r\n"
-    )
+    body, content_type = encode_multipart_formdata({**fields, "file": ("board.png", content, "image/png")})
     request = urllib.request.Request(
         f"{base_url}/api/board-assets/",
-        data=b"".join(parts) + f"--{boundary}--\r\n".encode(),
+        data=body,
         method="POST",
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Board-Assets-Key": UPLOAD_TOKEN},
+        headers={"Content-Type": content_type, "X-Board-Assets-Key": UPLOAD_TOKEN},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 201
