@@ -1,11 +1,13 @@
 from django.urls import path, re_path
 
 from assets.api import views
+from klipperiwc_site.converters import AssetIdConverter
 
 app_name = "assets"
 
 # The product description writes /api/board-assets/{id} without a trailing slash; both forms work.
-ASSET = r"(?P<asset_id>[0-9a-fA-F-]{36})"
+# Only a real UUID matches: anything else is a 404 before it reaches the UUID field.
+ASSET = rf"(?P<asset_id>{AssetIdConverter.regex})"
 
 urlpatterns = [
     path("", views.BoardAssetListView.as_view(), name="list"),
