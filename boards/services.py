@@ -43,6 +43,18 @@ def _load(path: Path, relative: str) -> tuple[dict | None, list[ValidationError]
     return data, errors
 
 
+def _board_id(data, relative: str) -> str:
+    """The id a file stands for: its own "id", else its file name.
+
+    A file that does not parse (a truncated edit, say) still stands for the
+    board its name says, so that board keeps its earlier version instead of
+    being removed as if its file were gone.
+    """
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        return data["id"]
+    return Path(relative).stem
+
+
 def boards_sync(
     *, directory: Path = DEFINITIONS_DIR, progress: Callable[[int, int, str, str], None] | None = None
 ) -> SyncReport:
@@ -61,11 +73,10 @@ def boards_sync(
         for position, path in enumerate(paths, start=1):
             relative = path.relative_to(directory).as_posix()
             data, errors = _load(path, relative)
-            board_id = data.get("id") if isinstance(data, dict) else None
+            board_id = _board_id(data, relative)
             if not errors and board_id in seen:
                 errors = [ValidationError("/id", f"the id {board_id!r} is used by {seen[board_id]} too")]
-            if isinstance(board_id, str):
-                seen.setdefault(board_id, relative)
+            seen.setdefault(board_id, relative)
             if errors:
                 report.invalid[relative] = errors
                 outcome = "invalid"

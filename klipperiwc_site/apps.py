@@ -6,3 +6,7 @@ class KlipperiwcSiteConfig(AppConfig):
 
     name = "klipperiwc_site"
     verbose_name = "KlipperIWC"
+
+    def ready(self):
+        # Registers the out-of-range-safe integer "in" lookup for every model.
+        from klipperiwc_site import db_lookups  # noqa: F401

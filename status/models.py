@@ -37,8 +37,12 @@ class Printer(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     source_kind = models.CharField(max_length=32, choices=SourceKind.choices, default=SourceKind.DEMO)
-    # Per-source settings (a Moonraker URL, say); the demo source reads "seed".
-    source_config = models.JSONField(default=dict, blank=True)
+    source_config = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Settings for the source, as a JSON object. The demo source reads "seed" (a whole number, '
+        "default 0), which picks its simulated jobs and temperatures. Empty means {}.",
+    )
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

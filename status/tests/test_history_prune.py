@@ -81,5 +81,5 @@ def test_the_command_dry_run_changes_nothing(history):
 
 
 def test_the_command_refuses_nonsense(history):
-    with pytest.raises(CommandError, match="--days must be at least 1"):
-        call_command("prune_status_history", "--days", "0", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--days must be 0 \\(keep everything\\) or more"):
+        call_command("prune_status_history", "--days", "-1", stdout=io.StringIO())

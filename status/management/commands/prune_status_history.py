@@ -9,19 +9,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--days", type=int, default=None, help="Keep this many days instead of STATUS_HISTORY_RETENTION_DAYS."
+            "--days",
+            type=int,
+            default=None,
+            help="Keep this many days instead of STATUS_HISTORY_RETENTION_DAYS; 0 keeps everything.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be removed.")
         parser.add_argument("--batch-size", type=int, default=None, help="Status rows per transaction.")
 
     def handle(self, *args, days, dry_run, batch_size, **options):
-        if days is not None and days < 1:
-            raise CommandError("--days must be at least 1.")
+        if days is not None and days < 0:
+            raise CommandError("--days must be 0 (keep everything) or more.")
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         keep = settings.STATUS_HISTORY_RETENTION_DAYS if days is None else days
         if keep <= 0:
-            self.stdout.write("STATUS_HISTORY_RETENTION_DAYS is 0: history is kept forever; nothing to do.")
+            # 0 means "keep everything", for the option as for the setting.
+            source = "--days" if days is not None else "STATUS_HISTORY_RETENTION_DAYS"
+            self.stdout.write(f"{source} is 0: history is kept forever; nothing to do.")
             return
 
         def progress(done: int, total: int) -> None:
