@@ -4,13 +4,14 @@ On connect a client gets the newest stored status of each printer it follows
 (``?printer=a,b``; default: all), then every new status as
 ``{"type": "status", "seq": n, "printer": slug, "payload": {...}}``.
 ``{"type": "ping"}`` is answered with ``{"type": "pong"}``. A client that sends
-anything else, or more than STATUS_WS_MAX_MESSAGES_PER_MINUTE messages, is
-closed (4400 / 4429); the others keep receiving. Messages to a slow client
-queue up in its own channel (and are dropped when that is full), so it never
-holds up the rest.
+anything else (including JSON nested deeper than json_limits allows), or more
+than STATUS_WS_MAX_MESSAGES_PER_MINUTE messages, is closed (4400 / 4429); the
+others keep receiving. Messages to a slow client queue up in its own channel
+(and are dropped when that is full), so it never holds up the rest.
 """
 
 import asyncio
+import contextlib
 import hmac
 import json
 import time
@@ -21,6 +22,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenChannelLayerIsDown
+from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from status.broadcast import STATUS_GROUP, printer_group, status_message
 from status.models import Printer
 from status.selectors import status_latest
@@ -37,7 +40,9 @@ def token_accepted(presented: str | None) -> bool:
     return presented is not None and hmac.compare_digest(presented.encode(), expected.encode())
 
 
-class StatusConsumer(AsyncWebsocketConsumer):
+# ClosesWhenChannelLayerIsDown: while Redis is down a handshake or an open
+# socket ends with close 1013 and an error message, never a 500 / 1011.
+class StatusConsumer(ClosesWhenChannelLayerIsDown, AsyncWebsocketConsumer):
     async def connect(self):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         if not token_accepted((query.get("token") or [None])[0]):
@@ -74,7 +79,9 @@ class StatusConsumer(AsyncWebsocketConsumer):
         interval = max(60, settings.CHANNEL_GROUP_EXPIRY // 6)
         while True:
             await asyncio.sleep(interval)
-            await self._join_groups()
+            # During an outage the receive loop closes the socket.
+            with contextlib.suppress(ChannelLayerUnavailable):
+                await self._join_groups()
 
     async def dispatch(self, message):
         # Forwarding a broadcast touches no database, so skip channels' per-
@@ -93,14 +100,17 @@ class StatusConsumer(AsyncWebsocketConsumer):
         if len(self.received) > settings.STATUS_WS_MAX_MESSAGES_PER_MINUTE:
             await self.close(code=CLOSE_TOO_MANY_MESSAGES)
             return
+        detail = 'Unknown message; the only message is {"type": "ping"}.'
         try:
-            content = json.loads(text_data) if text_data is not None else None
+            content = json_loads_limited(text_data) if text_data is not None else None
+        except JsonTooDeep as exc:
+            content, detail = None, str(exc)
         except ValueError:
             content = None
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
             return
-        await self.send_json({"type": "error", "detail": 'Unknown message; the only message is {"type": "ping"}.'})
+        await self.send_json({"type": "error", "detail": detail})
         await self.close(code=CLOSE_BAD_MESSAGE)
 
     async def status_message(self, event):
