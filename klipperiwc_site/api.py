@@ -1,18 +1,14 @@
 """Project-wide DRF glue."""
 
-import io
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import InvalidPage
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, ParseError
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from klipperiwc_site.json_limits import JsonTooDeep, json_depth_check
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -31,18 +27,6 @@ class UTCDateTimeField(serializers.DateTimeField):
 
     def to_representation(self, value):
         return iso_utc(value)
-
-
-class DepthLimitedJSONParser(JSONParser):
-    """DRF's JSON parser, refusing nesting deeper than json_limits allows (a 400, not a RecursionError)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        body = stream.read()
-        try:
-            json_depth_check(body)
-        except JsonTooDeep as exc:
-            raise ParseError(f"JSON parse error - {exc}") from None
-        return super().parse(io.BytesIO(body), media_type, parser_context)
 
 
 class TooLarge(APIException):

@@ -284,7 +284,7 @@ REST_FRAMEWORK = {
     # JSON only: errors are {"detail": ...} for every client, never HTML.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "klipperiwc_site.api.DepthLimitedJSONParser",  # json_limits: no RecursionError from deep nesting
+        "klipperiwc_site.parsers.DepthLimitedJSONParser",  # json_limits: no RecursionError from deep nesting
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
