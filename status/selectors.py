@@ -128,7 +128,7 @@ def temperature_series(
     resolution = max((r for r in ROLLUP_RESOLUTIONS if r <= width), default=None)
     if resolution:
         rows = TemperatureRollup.objects.filter(
-            printer=printer, resolution=resolution, start__gte=rollup_start(since, resolution), start__lte=until
+            printer=printer, resolution=resolution, start__gte=_slot_start(since, resolution), start__lte=until
         ).annotate(at=F("start"), n=F("samples"), lo=F("low"), hi=F("high"), tot=F("total"), tgt=F("last_target"))
     else:
         rows = TemperatureSample.objects.filter(
@@ -156,8 +156,8 @@ def temperature_series(
     series: dict[str, list[TemperatureBucket]] = {}
     for name, index, samples, low, high, total, target in aggregates:
         index = int(index)
-        start = datetime.fromtimestamp(epoch + index * width, tz=UTC)
-        end = datetime.fromtimestamp(epoch + (index + 1) * width, tz=UTC)
+        start = _from_epoch(epoch + index * width)
+        end = _from_epoch(epoch + (index + 1) * width)
         series.setdefault(name, []).append(
             TemperatureBucket(
                 start=start,
@@ -170,6 +170,27 @@ def temperature_series(
             )
         )
     return series
+
+
+# The calendar's ends: bucket bounds computed in floating point, and a slot
+# start floored below since, can fall just outside them (year 0 or 10000).
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _from_epoch(seconds: float) -> datetime:
+    if seconds <= _EARLIEST.timestamp():
+        return _EARLIEST
+    if seconds >= _LATEST.timestamp():
+        return _LATEST
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _slot_start(moment: datetime, resolution: int) -> datetime:
+    try:
+        return rollup_start(moment, resolution)
+    except (OverflowError, ValueError):
+        return _EARLIEST
 
 
 def _epoch_seconds(field: str, *, whole_seconds: bool = False):

@@ -32,15 +32,34 @@ def datetime_param(request, name: str, default: datetime | None = None) -> datet
         raise ValidationError({name: [f"{raw!r} is not an ISO 8601 date-time, e.g. 2026-11-29T08:00:00+00:00."]})
     if timezone.is_naive(value):
         value = value.replace(tzinfo=UTC)
-    return value
+    try:
+        # In UTC from here on: the database, the buckets and the answer all use it, and a
+        # moment such as 0001-01-01T00:00:00+14:00 has no UTC form (it is in year 0).
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError({name: [f"{raw!r} is outside {_RANGE} in UTC."]}) from None
+
+
+_RANGE = f"{datetime.min.isoformat()}..{datetime.max.isoformat()}"
 
 
 def time_range(request, *, default_span: timedelta | None = None) -> tuple[datetime | None, datetime | None]:
-    until = datetime_param(request, "until")
-    default_since = None
-    if default_span is not None:
-        default_since = (until or timezone.now()) - default_span
-    since = datetime_param(request, "since", default_since)
+    values, errors = {}, {}
+    for name in ("since", "until"):
+        try:
+            values[name] = datetime_param(request, name)
+        except ValidationError as exc:
+            errors.update(exc.detail)
+    if errors:
+        raise ValidationError(errors)  # both named when both are wrong
+    since, until = values["since"], values["until"]
+    if since is None and default_span is not None:
+        try:
+            since = (until or timezone.now()) - default_span
+        except OverflowError:
+            raise ValidationError(
+                {"until": [f"until is too early for the default span ({default_span}) before it; give since as well."]}
+            ) from None
     if since and until and since >= until:
         raise ValidationError({"since": ["since must be before until."]})
     return since, until
