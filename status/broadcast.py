@@ -38,13 +38,19 @@ def status_message(*, printer: Printer, status: PrinterStatus, seq: int) -> dict
     }
 
 
-def status_send_many(deliveries: list[tuple[str, str]]) -> bool:
-    """Send each (group, JSON text) to its clients in every daphne process, in one trip to the event loop."""
+def status_event(*, text: str, printer: str | None = None, seq: int | None = None) -> dict:
+    """The group event "status.message": the JSON ``text`` a client gets, and beside it the printer
+    and seq it carries, so that a consumer can drop a repeat without parsing the text."""
+    return {"type": "status.message", "text": text, "printer": printer, "seq": seq}
+
+
+def status_send_many(deliveries: list[tuple[str, dict]]) -> bool:
+    """Send each (group, status_event) to its clients in every daphne process, in one trip to the event loop."""
 
     async def send_all() -> None:
         layer = get_channel_layer()
-        for group, text in deliveries:
-            await layer.group_send(group, {"type": "status.message", "text": text})
+        for group, event in deliveries:
+            await layer.group_send(group, event)
 
     try:
         async_to_sync(send_all)()
@@ -59,6 +65,8 @@ def status_broadcast_on_commit(snapshots: list[tuple[Printer, PrinterStatus, int
     deliveries = []
     for printer, status, seq in snapshots:
         # Serialised once here, not once per group and per client.
-        text = json.dumps(status_message(printer=printer, status=status, seq=seq))
-        deliveries += [(STATUS_GROUP, text), (printer_group(printer.slug), text)]
+        event = status_event(
+            text=json.dumps(status_message(printer=printer, status=status, seq=seq)), printer=printer.slug, seq=seq
+        )
+        deliveries += [(STATUS_GROUP, event), (printer_group(printer.slug), event)]
     transaction.on_commit(lambda: status_send_many(deliveries), robust=True)

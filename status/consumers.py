@@ -58,10 +58,16 @@ class StatusConsumer(ClosesWhenChannelLayerIsDown, AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNKNOWN_PRINTER)
             return
         self.groups_joined = [printer_group(p.slug) for p in printers] if wanted else [STATUS_GROUP]
+        # Newest seq sent per printer. Groups are joined before the newest
+        # status is read, so no status stored meanwhile is missed; a
+        # broadcast of one that was read (or an older one) then waits in
+        # the channel and is dropped in status_message.
+        self.last_seq: dict[str, int] = {}
         await self._join_groups()
         self.renewal = asyncio.create_task(self._renew_memberships())
         await self.accept()
         for message in await self._latest_messages(printers):
+            self.last_seq[message["printer"]] = message["seq"]
             await self.send_json(message)
 
     async def disconnect(self, code):
@@ -114,7 +120,15 @@ class StatusConsumer(ClosesWhenChannelLayerIsDown, AsyncWebsocketConsumer):
         await self.close(code=CLOSE_BAD_MESSAGE)
 
     async def status_message(self, event):
-        """Group event "status.message": forward its text (JSON, serialised once by the sender)."""
+        """Group event "status.message": forward its text (JSON, serialised once by the sender).
+
+        Each seq reaches a client at most once and in increasing order per printer.
+        """
+        printer, seq = event.get("printer"), event.get("seq")
+        if printer is not None and seq is not None:
+            if seq <= self.last_seq.get(printer, -1):
+                return
+            self.last_seq[printer] = seq
         await self.send(text_data=event["text"])
 
     async def send_json(self, content):

@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from klipperiwc_site.asgi import application
-from status.broadcast import STATUS_GROUP, status_send_many
+from status.broadcast import STATUS_GROUP, status_event, status_send_many
 
 # The consumer reads printers from the database in a worker thread.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,7 +31,7 @@ async def test_a_broadcast_reaches_every_connected_client():
     assert (await second.connect())[0]
     message = {"type": "status", "printer": "demo", "payload": {"state": "idle"}}
     # Sent the way the status app sends it: from synchronous code, through the channel layer.
-    await sync_to_async(status_send_many)([(STATUS_GROUP, json.dumps(message))])
+    await sync_to_async(status_send_many)([(STATUS_GROUP, status_event(text=json.dumps(message)))])
     assert await first.receive_json_from(timeout=5) == message
     assert await second.receive_json_from(timeout=5) == message
     await first.disconnect()
