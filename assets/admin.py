@@ -1,23 +1,37 @@
 """The moderation queue: board assets in the Django admin.
 
-Every decision goes through assets.services (the same functions the API
-uses), so each writes its moderation event; the event history is read-only.
+Every decision, edit and deletion goes through assets.services (the same
+functions the API uses), so each writes its moderation event; the events
+(the audit trail, which outlives deleted assets) are read-only.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as confirm_delete_selected
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from assets import services
 from assets.models import BoardAsset, ModerationEvent, ModerationStatus
+
+
+def change_summary(event: ModerationEvent):
+    """An edit's changes as "field: old → new" lines; empty for other events."""
+    return format_html_join(
+        "",
+        "<div>{}: “{}” → “{}”</div>",
+        (
+            (name, Truncator(change.get("old", "")).chars(80), Truncator(change.get("new", "")).chars(80))
+            for name, change in sorted(event.changes.items())
+        ),
+    )
 
 
 class DecisionForm(forms.Form):
@@ -37,7 +51,7 @@ class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "status", "reviewer", "notes"]
+    fields = ["created_at", "action", "status", "reviewer", "notes", "changed"]
     readonly_fields = fields
     verbose_name = "moderation event"
     verbose_name_plural = "moderation history"
@@ -46,6 +60,53 @@ class ModerationEventInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Changes")
+    def changed(self, event):
+        return change_summary(event)
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The audit trail of every asset, deleted ones included: read-only."""
+
+    list_display = ["created_at", "asset_link", "action", "status", "reviewer", "changed", "notes"]
+    list_filter = ["action", "status", ("asset", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["asset_title", "reviewer", "notes"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    fields = [
+        "created_at",
+        "asset_link",
+        "asset_ref",
+        "asset_title",
+        "action",
+        "status",
+        "reviewer",
+        "notes",
+        "changed",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="Asset", ordering="asset_title")
+    def asset_link(self, event):
+        if event.asset_id is None:
+            return format_html("{} <small>(deleted)</small>", event.asset_title)
+        url = reverse("admin:assets_boardasset_change", args=[event.asset_id])
+        return format_html('<a href="{}">{}</a>', url, event.asset_title)
+
+    @admin.display(description="Changes")
+    def changed(self, event):
+        return change_summary(event)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -72,7 +133,7 @@ class BoardAssetAdmin(admin.ModelAdmin):
     search_fields = ["title", "uploaded_by", "=sha256"]
     date_hierarchy = "created_at"
     list_per_page = 50
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "reject_selected", "delete_selected"]
     inlines = [ModerationEventInline]
     fieldsets = [
         (None, {"fields": ["large_preview", "title", "description", "visibility"]}),
@@ -194,11 +255,39 @@ class BoardAssetAdmin(admin.ModelAdmin):
         return False  # uploads come through the API, where every file is checked
 
     def save_model(self, request, obj, form, change):
-        services.asset_update(asset=obj, **{name: form.cleaned_data[name] for name in form.changed_data})
+        # A moderator's edit counts as reviewed: an approved asset stays approved.
+        services.asset_update(
+            asset=obj,
+            editor=request.user.get_username(),
+            reviewed=True,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
 
     def delete_model(self, request, obj):
-        services.asset_delete(asset=obj)
+        services.asset_delete(asset=obj, reviewer=request.user.get_username())
 
-    def delete_queryset(self, request, queryset):
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.AssetError as exc:
+            # Raised out of the view's transaction, so its log entry is rolled back with the delete.
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:assets_boardasset_change", args=[object_id]))
+
+    @admin.action(description="Delete selected board assets", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's confirmation page, then one service call per asset, so a storage outage keeps that asset."""
+        if not request.POST.get("post"):
+            return confirm_delete_selected(self, request, queryset)
+        deleted = 0
         for asset in queryset:
-            services.asset_delete(asset=asset)
+            try:
+                services.asset_delete(asset=asset, reviewer=request.user.get_username())
+            except services.AssetError as exc:
+                self.message_user(request, f"{asset.title}: {exc.message}", messages.ERROR)
+            else:
+                self.log_deletions(request, [asset])
+                deleted += 1
+        if deleted:
+            self.message_user(request, f"{deleted} asset(s) deleted.", messages.SUCCESS)
+        return None

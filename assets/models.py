@@ -66,11 +66,29 @@ class BoardAsset(models.Model):
         return self.status == ModerationStatus.APPROVED and self.visibility == Visibility.PUBLIC
 
 
-class ModerationEvent(models.Model):
-    """One status change of an asset: the upload (pending) and every decision after it."""
+class EventAction(models.TextChoices):
+    UPLOAD = "upload", "Uploaded"
+    DECISION = "decision", "Moderation decision"
+    EDIT = "edit", "Metadata edited"
+    DELETE = "delete", "Deleted"
 
-    asset = models.ForeignKey(BoardAsset, on_delete=models.CASCADE, related_name="events")
+
+class ModerationEvent(models.Model):
+    """One entry of an asset's audit trail: its upload, every decision, every edit, its deletion.
+
+    ``status`` is the asset's status after the event. Events outlive their
+    asset: deleting it sets ``asset`` to NULL, and ``asset_ref`` and
+    ``asset_title`` (copied when the event is written) still say which asset
+    it was.
+    """
+
+    asset = models.ForeignKey(BoardAsset, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    asset_ref = models.UUIDField("asset id", db_index=True)
+    asset_title = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=10, choices=EventAction.choices, default=EventAction.DECISION)
     status = models.CharField(max_length=10, choices=ModerationStatus.choices)
+    # For edits: {"title": {"old": ..., "new": ...}, ...}; empty for other actions.
+    changes = models.JSONField(default=dict, blank=True)
     reviewer = models.CharField(max_length=150, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -81,4 +99,12 @@ class ModerationEvent(models.Model):
         indexes = [models.Index(fields=["asset", "created_at"], name="board_asset_event_idx")]
 
     def __str__(self) -> str:
-        return f"{self.status} by {self.reviewer or 'the uploader'}"
+        return f"{self.get_action_display()} ({self.status}) by {self.reviewer or 'the uploader'}"
+
+    def save(self, *args, **kwargs):
+        if self.asset is not None:
+            if self.asset_ref is None:
+                self.asset_ref = self.asset.pk
+            if not self.asset_title:
+                self.asset_title = self.asset.title
+        super().save(*args, **kwargs)

@@ -43,6 +43,17 @@ class TokenWrong(APIException):
         super().__init__(f"The {header} header does not hold a valid token for this endpoint.")
 
 
+class OtherRolesHeader(TokenWrong):
+    """The request sent the other role's header only: say which one is needed and which one came."""
+
+    def __init__(self, header: str, sent: str, needed_token: str) -> None:
+        APIException.__init__(
+            self,
+            f"This endpoint needs the {header} header ({needed_token}); the request sent only {sent}, "
+            "which does not open it.",
+        )
+
+
 class NotConfigured(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "not_configured"
@@ -55,6 +66,9 @@ _ROLES = {
     Role.UPLOADER: (UPLOAD_HEADER, "BOARD_ASSET_UPLOAD_TOKEN", "Board-asset uploads"),
     Role.MODERATOR: (MODERATOR_HEADER, "BOARD_ASSET_MODERATION_TOKEN", "Board-asset moderation endpoints"),
 }
+
+
+_TOKEN_NAMES = {Role.UPLOADER: "the upload token", Role.MODERATOR: "the moderator token"}
 
 
 def token_matches(presented: str | None, configured: str) -> bool:
@@ -78,7 +92,8 @@ def require_role(request, role: Role) -> None:
     if presented is None:
         other_header = _ROLES[Role.MODERATOR if role is Role.UPLOADER else Role.UPLOADER][0]
         if _header(request, other_header) is not None:
-            raise TokenWrong(header) from None  # the other role's header: a token, but not this one
+            # A token, but for the other role: 403, naming both headers.
+            raise OtherRolesHeader(header, other_header, _TOKEN_NAMES[role])
         raise TokenMissing(header)
     if not token_matches(presented, configured):
         raise TokenWrong(header)

@@ -2,8 +2,10 @@
 
 The API, the admin and management commands all call these. Each keeps the
 file store and the database in step: a file is stored before its row is
-written and removed again when the row cannot be written, so there is never
-a row without its file nor a stored file without its row.
+written and removed again when the row cannot be written, and it is removed
+inside the transaction that deletes its row, so there is never a row
+without its file nor a stored file without its row. Each write leaves a
+ModerationEvent, the asset's audit trail, which outlives the asset.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils import timezone
 
 from assets import storage
 from assets.inspection import inspect_and_thumbnail
-from assets.models import LIVE_STATUSES, BoardAsset, ModerationEvent, ModerationStatus, Visibility
+from assets.models import LIVE_STATUSES, BoardAsset, EventAction, ModerationEvent, ModerationStatus, Visibility
 from assets.validation import RejectedFile
 
 logger = logging.getLogger(__name__)
@@ -63,6 +65,16 @@ class StorageUnavailable(AssetError):
 
 class ModerationRefused(AssetError):
     status_code = 400
+
+
+class SameStatus(AssetError):
+    status_code = 409
+
+
+class AssetGone(AssetError):
+    """The asset was deleted while this write waited for its row."""
+
+    status_code = 404
 
 
 def _checksum(file) -> str:
@@ -157,7 +169,7 @@ def asset_upload(
                 storage_key=key,
                 thumbnail_key=thumbnail_key,
             )
-            ModerationEvent.objects.create(asset=asset, status=ModerationStatus.PENDING, notes="Uploaded.")
+            _event(asset, action=EventAction.UPLOAD, notes="Uploaded.")
     except IntegrityError:
         # Another upload of the same file won the race (the unique constraint).
         _discard(stored)
@@ -174,27 +186,83 @@ def asset_upload(
 
 
 def asset_update(
-    *, asset: BoardAsset, title: str | None = None, description: str | None = None, visibility: str | None = None
+    *,
+    asset: BoardAsset,
+    title: str | None = None,
+    description: str | None = None,
+    visibility: str | None = None,
+    editor: str = "",
+    reviewed: bool = False,
 ) -> BoardAsset:
-    """Change an asset's metadata; None leaves a field as it is."""
-    changes = {
+    """Change an asset's metadata; None leaves a field as it is.
+
+    Every real change writes an "edit" event that records each changed field
+    (old and new value). An approved asset that an uploader edits
+    (``reviewed`` False) goes back to ``pending``: the public sees nothing
+    that no moderator has seen. Pending and rejected assets keep their status
+    (a rejected asset is not shown, and its rejection still stands).
+    ``editor`` and ``reviewed`` come from the admin, where a moderator edits.
+    Setting the values an asset already has changes nothing and writes no event.
+    """
+    if visibility is not None and visibility not in Visibility.values:
+        raise AssetError(f"visibility must be one of: {', '.join(Visibility.values)}.")
+    wanted = {
         name: value
         for name, value in (("title", title), ("description", description), ("visibility", visibility))
         if value is not None
     }
-    if visibility is not None and visibility not in Visibility.values:
-        raise AssetError(f"visibility must be one of: {', '.join(Visibility.values)}.")
-    if not changes:
+    if not wanted:
         return asset
     with transaction.atomic():
-        for name, value in changes.items():
-            setattr(asset, name, value)
-        asset.save(update_fields=[*changes, "updated_at"])
-    return asset
+        locked = _locked(asset)
+        changes = {
+            name: {"old": getattr(locked, name), "new": value}
+            for name, value in wanted.items()
+            if getattr(locked, name) != value
+        }
+        if not changes:
+            return locked
+        for name, change in changes.items():
+            setattr(locked, name, change["new"])
+        fields = [*changes, "updated_at"]
+        notes = ""
+        if locked.status == ModerationStatus.APPROVED and not reviewed:
+            locked.status = ModerationStatus.PENDING
+            fields.append("status")
+            notes = "Edited after approval; back to pending until a moderator looks at it again."
+        locked.save(update_fields=fields)
+        _event(locked, action=EventAction.EDIT, reviewer=editor[:150], notes=notes, changes=changes)
+    logger.info("Board asset %s edited (%s); now %s", locked.pk, ", ".join(changes), locked.status)
+    return locked
+
+
+def _locked(asset: BoardAsset) -> BoardAsset:
+    """The asset's row, locked until the transaction ends; AssetGone when it was deleted meanwhile."""
+    locked = BoardAsset.objects.select_for_update().filter(pk=asset.pk).first()
+    if locked is None:
+        raise AssetGone(f"No board asset with id {asset.pk}.")
+    return locked
+
+
+def _event(asset: BoardAsset, *, action: str, reviewer: str = "", notes: str = "", changes=None) -> ModerationEvent:
+    return ModerationEvent.objects.create(
+        asset=asset,
+        asset_ref=asset.pk,
+        asset_title=asset.title,
+        action=action,
+        status=asset.status,
+        reviewer=reviewer,
+        notes=notes,
+        changes=changes or {},
+    )
 
 
 def asset_moderate(*, asset: BoardAsset, status: str, reviewer: str, notes: str = "") -> BoardAsset:
-    """Record a moderation decision and its event. Rejecting needs notes."""
+    """Record a moderation decision and its event. Rejecting needs notes.
+
+    A decision for the status the asset already has is refused (409), so the
+    history holds transitions only.
+    """
     if status not in ModerationStatus.values:
         raise ModerationRefused(f"status must be one of: {', '.join(ModerationStatus.values)}.")
     notes = notes.strip()
@@ -205,13 +273,15 @@ def asset_moderate(*, asset: BoardAsset, status: str, reviewer: str, notes: str 
         raise ModerationRefused("reviewer is required: who made this decision.")
     try:
         with transaction.atomic():
-            locked = BoardAsset.objects.select_for_update().get(pk=asset.pk)
+            locked = _locked(asset)
+            if locked.status == status:
+                raise SameStatus(f"The asset is already {status}; nothing was changed.")
             locked.status = status
             locked.notes = notes
             locked.reviewer = reviewer[:150]
             locked.reviewed_at = timezone.now()
             locked.save(update_fields=["status", "notes", "reviewer", "reviewed_at", "updated_at"])
-            ModerationEvent.objects.create(asset=locked, status=status, reviewer=locked.reviewer, notes=notes)
+            _event(locked, action=EventAction.DECISION, reviewer=locked.reviewer, notes=notes)
     except IntegrityError:
         # Back to pending/approved while another copy of the same file is live.
         raise DuplicateAsset(_live_duplicate(asset.sha256)) from None
@@ -232,14 +302,32 @@ def assets_moderate(*, assets, status: str, reviewer: str, notes: str = "") -> t
     return done, problems
 
 
-def asset_delete(*, asset: BoardAsset) -> None:
-    """Delete the row (and its events), then its files once that has committed."""
-    keys = [key for key in (asset.storage_key, asset.thumbnail_key) if key]
+def asset_delete(*, asset: BoardAsset, reviewer: str) -> None:
+    """Delete the asset's files and row together, leaving a "delete" event behind.
+
+    The files are removed inside the transaction that deletes the (locked)
+    row: when the file store fails, the row stays and StorageUnavailable
+    (503) says to try again, so a file never outlives its row. Deleting a
+    file that is already gone succeeds, so the retry works after a partial
+    removal (or after a commit that failed once the files were gone: the file
+    view answers 404 for such a row meanwhile). The asset's events stay
+    (asset set to NULL) with the new one.
+    """
     try:
         with transaction.atomic():
-            asset.delete()
-            transaction.on_commit(lambda: _discard(keys))
+            locked = _locked(asset)
+            keys = [key for key in (locked.thumbnail_key, locked.storage_key) if key]
+            _event(locked, action=EventAction.DELETE, reviewer=reviewer.strip()[:150], notes="Deleted.")
+            locked.delete()
+            for key in keys:
+                try:
+                    storage.asset_storage().delete(key)
+                except Exception as exc:
+                    logger.exception("Could not remove the stored board-asset file %s; the asset is kept", key)
+                    raise StorageUnavailable(
+                        "The file store is unavailable, so the asset was not deleted. Try again later."
+                    ) from exc
     except DatabaseError:
         logger.exception("Could not delete board asset %s", asset.pk)
         raise
-    logger.info("Board asset %s deleted", asset.pk)
+    logger.info("Board asset %s deleted by %s", asset.pk, reviewer or "an unnamed moderator")

@@ -116,13 +116,17 @@ CHANNEL_GROUP_EXPIRY = 6 * 3600
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis's layer, healing dead pooled connections after a
+            # Redis restart and closing sockets cleanly during an outage.
+            "BACKEND": "klipperiwc_site.channel_layers.RedisChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "klipperiwc", "group_expiry": CHANNEL_GROUP_EXPIRY},
         }
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache with short timeouts, for which an outage is
+            # a run of misses: everything cached is also in the database.
+            "BACKEND": "klipperiwc_site.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "klipperiwc",
         }

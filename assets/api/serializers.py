@@ -9,6 +9,10 @@ from klipperiwc_site.api import UTCDateTimeField
 # Shown to token holders only: the uploader's file name and the moderators' words.
 PRIVILEGED_FIELDS = ("original_filename", "notes", "reviewer")
 
+# The reviewer of API decisions and deletions that do not name one: the
+# moderator token is shared, so the API cannot tell who holds it.
+API_REVIEWER = "moderation API"
+
 
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo (or "status" on the upload token) is not silently ignored."""
@@ -25,7 +29,11 @@ class ModerationEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ModerationEvent
-        fields = ["status", "reviewer", "notes", "created_at"]
+        fields = ["action", "status", "changes", "reviewer", "notes", "created_at"]
+        extra_kwargs = {
+            "status": {"help_text": "The asset's status after this event."},
+            "changes": {"help_text": 'For edits: each changed field, {"title": {"old": "...", "new": "..."}}.'},
+        }
 
 
 class BoardAssetSerializer(serializers.ModelSerializer):
@@ -97,4 +105,13 @@ class UpdateSerializer(StrictSerializer):
 class ModerationSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=ModerationStatus.choices)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    reviewer = serializers.CharField(max_length=150, help_text="Who made the decision.")
+    reviewer = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        default=API_REVIEWER,
+        help_text=f'Who made the decision; "{API_REVIEWER}" when left out or blank.',
+    )
+
+    def validate_reviewer(self, value: str) -> str:
+        return value.strip() or API_REVIEWER

@@ -38,7 +38,7 @@ def test_bad_decisions_are_400_naming_the_field(api):
     assert "status" in api.moderate(asset["id"], "published").json()
     response = api.client.patch(
         f"/api/board-assets/{asset['id']}/moderation",
-        {"status": "approved"},
+        {"status": "approved", "reviewer": "x" * 151},
         content_type="application/json",
         **MODERATOR_HEADERS,
     )
