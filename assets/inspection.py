@@ -8,6 +8,12 @@ web process receives only the verdict, the image's description and the
 thumbnail. Children fork from a forkserver that has Pillow loaded, so one
 starts in milliseconds, and each runs under a memory and CPU-time limit.
 
+The helper processes end with the web process, even when it is killed
+(``kill -9``, the OOM killer): each child watches the web process and exits
+when it is gone, and the forkserver and multiprocessing's resource tracker
+exit by themselves once no process holds their pipes any more, that is when
+the web process and the children are gone.
+
 Nothing here imports Django: the forkserver and its children stay small.
 """
 
@@ -15,8 +21,11 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import resource
+import select
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -40,7 +49,13 @@ def _pool() -> ProcessPoolExecutor:
         if _executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["assets.inspection"])
-            _executor = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, max_tasks_per_child=1)
+            _executor = ProcessPoolExecutor(
+                max_workers=WORKERS,
+                mp_context=context,
+                max_tasks_per_child=1,
+                initializer=_exit_with,
+                initargs=(os.getpid(),),
+            )
         return _executor
 
 
@@ -50,6 +65,43 @@ def _pool_discard(broken: ProcessPoolExecutor) -> None:
         if _executor is broken:
             _executor = None
     broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _exit_with(owner: int) -> None:
+    """Runs first in each child: end the child when ``owner`` (the web process) ends.
+
+    The child's parent is the forkserver, not the web process, and an idle
+    child waits on a queue whose pipe it holds both ends of, so nothing else
+    would end it; while it lives, it keeps the forkserver and the resource
+    tracker alive too. On Linux (5.3+) a pidfd tells the moment the owner
+    exits; elsewhere the child looks once a second.
+    """
+    try:
+        handle = os.pidfd_open(owner)
+    except ProcessLookupError:
+        os._exit(1)  # the owner is gone already
+    except (AttributeError, OSError):
+        handle = None
+    threading.Thread(target=_wait_for_exit, args=(owner, handle), name="exit-with-owner", daemon=True).start()
+
+
+def _wait_for_exit(owner: int, handle: int | None) -> None:
+    if handle is not None:
+        select.select([handle], [], [])  # readable once the owner has exited
+    else:
+        while _alive(owner):
+            time.sleep(1)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _check_in_child(path: str | None, data: bytes | None, max_pixels: int):
