@@ -280,3 +280,64 @@ def start_daphne():
     yield start
     for process in processes:
         stop_process(process)
+
+
+class RedisServer:
+    """A redis-server of a test's own, on a free port, that the test may stop and start again."""
+
+    def __init__(self, workdir: Path):
+        self.port = _free_port()
+        # With a password, so tests can check it never reaches a log or a response.
+        self.password = uuid.uuid4().hex
+        self.url = f"redis://:{self.password}@127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import time
+
+        import redis
+
+        # No snapshots, no append-only file: a restart comes back empty, as a
+        # real Redis without persistence does (group memberships are gone).
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--requirepass", self.password),
+            ],
+            cwd=self.workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+            finally:
+                client.close()
+
+    def stop(self) -> None:
+        """Kill it (no shutdown handshake): clients find their connections dead."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path_factory):
+    """A private, running redis-server (never the shared one); ``.stop()`` and ``.start()`` it to test an outage."""
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        service_missing("redis-server (the binary)", "PATH", "not installed")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()

@@ -1,8 +1,20 @@
-"""The in-process channel layer of embedded mode, made to scale with many clients."""
+"""Channel layers.
 
+Embedded mode's in-process layer, made to scale with many clients, and scaled
+mode's Redis layer, made to ride out Redis outages and restarts.
+"""
+
+import contextlib
+import json
 import time
 
+import channels_redis.core
 from channels.layers import InMemoryChannelLayer
+from channels_redis.utils import create_pool
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+
+from klipperiwc_site.cache import OUTAGE_ERRORS, OutageLog, redis_address
 
 
 class ThrottledInMemoryChannelLayer(InMemoryChannelLayer):
@@ -25,3 +37,124 @@ class ThrottledInMemoryChannelLayer(InMemoryChannelLayer):
             return
         self._next_sweep = now + self.sweep_interval
         super()._clean_expired()
+
+
+class ChannelLayerUnavailable(Exception):
+    """The channel layer's server (Redis) does not answer; live updates cannot be delivered now."""
+
+
+_layer_outage = OutageLog("Redis channel layer", interval=60.0)
+
+
+class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
+    """channels_redis's layer, healing dead pooled connections and naming an outage.
+
+    After a Redis restart every pooled connection is dead. redis-py drops one
+    that fails, but without a retry policy the command that found it fails
+    too: the first WebSocket handshake of each process answered 500. A few
+    quick retries on a fresh connection heal that and ride out a blip.
+
+    A Redis that stays away raises ChannelLayerUnavailable from everything
+    but group_send: a consumer closes its socket with 4503 (try again
+    later, ClosesWhenChannelLayerIsDown), and a broadcast is dropped (one
+    warning per outage), since its clients are being closed and get the
+    newest status when they reconnect.
+    """
+
+    connection_options = {
+        "retry": AsyncRetry(ExponentialBackoff(cap=0.2, base=0.05), 2),
+        "socket_connect_timeout": 2,
+        # Longer than the blocking pop channels_redis waits on (brpop_timeout).
+        "socket_timeout": channels_redis.core.RedisChannelLayer.brpop_timeout + 5,
+    }
+
+    def create_pool(self, index):
+        return create_pool({**self.connection_options, **self.hosts[index]})
+
+    @contextlib.contextmanager
+    def _outage_raises(self):
+        address = redis_address(self.hosts[0].get("address", "")) if self.hosts else "?"
+        try:
+            yield
+        except OUTAGE_ERRORS as error:
+            _layer_outage.failed(address, error)
+            raise ChannelLayerUnavailable(f"Redis at {address} does not answer ({type(error).__name__}).") from None
+        _layer_outage.succeeded(address)
+        self._group_send_paused_until = 0.0  # Redis answers: no reason to skip broadcasts
+
+    async def send(self, channel, message):
+        with self._outage_raises():
+            return await super().send(channel, message)
+
+    async def receive(self, channel):
+        with self._outage_raises():
+            return await super().receive(channel)
+
+    async def group_add(self, group, channel):
+        with self._outage_raises():
+            return await super().group_add(group, channel)
+
+    async def group_discard(self, group, channel):
+        with self._outage_raises():
+            return await super().group_discard(group, channel)
+
+    # A broadcast runs on the request path (after the commit that stored the
+    # status): after a failure, broadcasts skip Redis for this many seconds
+    # (or until another operation succeeds) instead of each waiting out the
+    # retries and timeouts.
+    group_send_pause_seconds = 1.0
+    _group_send_paused_until = 0.0
+
+    async def group_send(self, group, message):
+        if time.monotonic() < self._group_send_paused_until:
+            return
+        try:
+            with self._outage_raises():
+                await super().group_send(group, message)
+        except ChannelLayerUnavailable:
+            self._group_send_paused_until = time.monotonic() + self.group_send_pause_seconds
+
+    async def flush(self):
+        with self._outage_raises():
+            return await super().flush()
+
+
+class ClosesWhenChannelLayerIsDown:
+    """Mixin for AsyncWebsocketConsumer: a channel layer outage closes the socket cleanly.
+
+    Without it, a failing group_add in connect answered the handshake with
+    500 and a failing receive closed connected sockets with 1011 and a
+    traceback. Now the client gets an error message and close code 4503
+    (unavailable, try again later); a client that reconnects once Redis is back joins
+    its groups again, so live updates resume by themselves.
+    """
+
+    # 4000 + the HTTP status, as the consumers' other codes (4400, 4429): the
+    # WebSocket code for "try again later" (1013) is one daphne cannot send.
+    close_code_unavailable = 4503
+    unavailable_detail = "Live updates are unavailable right now (the message broker does not answer); reconnect later."
+
+    async def __call__(self, scope, receive, send):
+        self._socket_state = "connecting"
+        try:
+            await super().__call__(scope, receive, send)
+        except ChannelLayerUnavailable:
+            if self._socket_state == "connecting":
+                await super().accept()  # so the client can read why
+                self._socket_state = "open"
+            if self._socket_state == "open":
+                await self.send(text_data=json.dumps({"type": "error", "detail": self.unavailable_detail}))
+                await self.close(code=self.close_code_unavailable)
+
+    async def accept(self, *args, **kwargs):
+        await super().accept(*args, **kwargs)
+        self._socket_state = "open"
+
+    async def close(self, *args, **kwargs):
+        # A close before accept refuses the handshake (403); either way nothing more is sent.
+        await super().close(*args, **kwargs)
+        self._socket_state = "closed"
+
+    async def websocket_disconnect(self, message):
+        self._socket_state = "closed"
+        await super().websocket_disconnect(message)

@@ -41,7 +41,7 @@ def token_accepted(presented: str | None) -> bool:
 
 
 # ClosesWhenChannelLayerIsDown: while Redis is down a handshake or an open
-# socket ends with close 1013 and an error message, never a 500 / 1011.
+# socket ends with close 4503 and an error message, never a 500 / 1011.
 class StatusConsumer(ClosesWhenChannelLayerIsDown, AsyncWebsocketConsumer):
     async def connect(self):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))

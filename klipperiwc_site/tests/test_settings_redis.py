@@ -6,10 +6,11 @@ import pytest
 def test_it_configures_channels_redis_and_the_redis_cache(settings_under):
     loaded = settings_under(REDIS_URL="redis://cache.internal:6380/3")
     layer = loaded["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    # Subclasses of channels_redis's layer and Django's RedisCache that ride out outages.
+    assert layer["BACKEND"] == "klipperiwc_site.channel_layers.RedisChannelLayer"
     assert layer["CONFIG"]["hosts"] == ["redis://cache.internal:6380/3"]
     cache = loaded["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "klipperiwc_site.cache.TolerantRedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6380/3"
 
 
