@@ -16,6 +16,7 @@ when upgrading Django.
 
 import asyncio
 import contextlib
+import io
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
@@ -68,6 +69,7 @@ class PooledASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
+        scope = with_content_length(scope, body_file)
 
         async def process_request():
             response = await self._in_pool(self._serve)(scope, body_file)
@@ -101,3 +103,21 @@ class PooledASGIHandler(ASGIHandler):
             # Fires request_finished (closing this thread's stale connections).
             await self._in_pool(response.close)()
         body_file.close()
+
+
+def with_content_length(scope, body_file):
+    """The scope, with a Content-Length header when the client sent none (Transfer-Encoding: chunked).
+
+    Django and DRF read a body only as far as CONTENT_LENGTH says, and read
+    nothing without it: a chunked upload was "No file was submitted". The
+    whole body is in ``body_file`` by now, so its length is known, and the
+    size limits that go by it (DATA_UPLOAD_MAX_MEMORY_SIZE, the upload
+    handlers' BOARD_ASSET_MAX_BYTES) apply to chunked bodies as to others.
+    """
+    if any(name.lower() == b"content-length" for name, _value in scope.get("headers", ())):
+        return scope
+    size = body_file.seek(0, io.SEEK_END)
+    body_file.seek(0)
+    if not size:
+        return scope
+    return {**scope, "headers": [*scope.get("headers", ()), (b"content-length", str(size).encode("ascii"))]}

@@ -1,0 +1,110 @@
+"""A body sent with Transfer-Encoding: chunked (no Content-Length) is read, and limited, like any other: real daphne."""
+
+import http.client
+import io
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+from urllib3 import encode_multipart_formdata
+
+from assets.tests.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN
+from conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+MAX_UPLOAD = 1024 * 1024
+
+
+@pytest.fixture
+def server(start_daphne, project_env, tmp_path):
+    env = project_env(
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),
+        BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
+        BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
+        BOARD_ASSET_MAX_BYTES=str(MAX_UPLOAD),
+    )
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=PROJECT_ROOT, env=env, capture_output=True
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    return start_daphne(env), tmp_path / "assets"
+
+
+def chunks(body: bytes, size: int = 16 * 1024):
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+def send_chunked(url: str, method: str, path: str, body: bytes, headers: dict) -> tuple[int, dict]:
+    """One request whose body goes out in chunks: http.client sends no Content-Length for a generator."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request(method, path, body=chunks(body), headers=headers, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def png(width=64, height=48) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 200, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def multipart(content: bytes, **fields) -> tuple[bytes, str]:
+    return encode_multipart_formdata({**fields, "file": ("board.png", content, "image/png")})
+
+
+def test_a_chunked_upload_of_a_png_is_stored(server):
+    url, folder = server
+    content = png()
+    body, content_type = multipart(content, title="chunked", visibility="public")
+
+    status, answer = send_chunked(
+        url,
+        "POST",
+        "/api/board-assets/",
+        body,
+        {"Content-Type": content_type, "X-Board-Assets-Key": UPLOAD_TOKEN, "Transfer-Encoding": "chunked"},
+    )
+
+    assert status == 201, answer
+    assert answer["title"] == "chunked"
+    assert answer["size"] == len(content)
+    assert (folder / f"{answer['id']}.png").read_bytes() == content
+
+
+def test_a_chunked_upload_over_the_limit_is_413_and_leaves_nothing(server):
+    url, folder = server
+    body, content_type = multipart(os.urandom(2 * MAX_UPLOAD))
+
+    status, answer = send_chunked(
+        url, "POST", "/api/board-assets/", body, {"Content-Type": content_type, "X-Board-Assets-Key": UPLOAD_TOKEN}
+    )
+
+    assert status == 413, answer
+    assert f"{MAX_UPLOAD} bytes" in answer["detail"]
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_chunked_json_body_is_parsed_and_limited(server):
+    url, _folder = server
+    status, answer = send_chunked(
+        url, "POST", "/api/boards/validate", json.dumps({"id": "x"}).encode(), {"Content-Type": "application/json"}
+    )
+    assert status == 200, answer
+    assert answer["valid"] is False
+    assert answer["errors"]  # the definition was read: its problems are listed, not "no body"
+
+    oversized = json.dumps({"notes": ["x" * 3_000_000]}).encode()  # over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+    status, answer = send_chunked(url, "POST", "/api/boards/validate", oversized, {"Content-Type": "application/json"})
+    assert status == 413, answer
+    assert "bytes" in answer["detail"]
