@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from assets import selectors, services, storage
 from assets.api.serializers import (
+    API_REVIEWER,
     BoardAssetSerializer,
     BoardAssetWithEventsSerializer,
     ModerationSerializer,
@@ -162,7 +163,7 @@ class BoardAssetDetailView(_AssetView):
     def delete(self, request, asset_id):
         require_role(request, Role.MODERATOR)
         asset = self.asset_or_404(asset_id, privileged=True)
-        services.asset_delete(asset=asset)
+        services.asset_delete(asset=asset, reviewer=API_REVIEWER)
         return Response(status=http_status.HTTP_204_NO_CONTENT)
 
 
