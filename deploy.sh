@@ -9,10 +9,18 @@
 #                          (exit 0 when both run, 3 otherwise)
 #
 # Needs only Python 3.11+ (no sudo, systemd, curl or docker). Configuration
-# comes from the environment (README.md has the table); deploy.sh itself reads
-# APP_ENV (default production), HOST (0.0.0.0), PORT (8000), LOG_LEVEL (info),
-# CELERY_CONCURRENCY (2), DEPLOY_WAIT_SECONDS (60) and KLIPPERIWC_VENV (a
-# virtualenv to use instead of .venv).
+# comes from .env in this directory (or the file ENV_FILE names) and the
+# environment, which wins (README.md has the table); every process reads the
+# same file, so "restart" keeps what the first call was given. deploy.sh asks
+# the settings for what it uses itself: APP_ENV (default production), HOST
+# (0.0.0.0), PORT (8000), LOG_LEVEL (info), CELERY_CONCURRENCY (2) and
+# DEPLOY_WAIT_SECONDS (60). KLIPPERIWC_VENV (a virtualenv to use instead of
+# .venv) comes from the environment only: it is needed before Python is.
+#
+# Nothing running is stopped before the new copy is known to be startable
+# (configuration, migrations, port free or held by the running copy); if the
+# new copy then does not become healthy, the previous one is started again,
+# with its own command line and environment.
 #
 # Files: logs/deploy.log (output of the last deploy's steps), logs/app.log
 # (daphne and the web process), logs/celery.log (worker and beat),
@@ -49,10 +57,12 @@ Usage: ./deploy.sh [start|restart|stop|status|--help]
                  exit 0 when both run, 3 otherwise
   -h, --help     show this text
 
-Environment: APP_ENV (production), HOST (0.0.0.0), PORT (8000),
-LOG_LEVEL (info), CELERY_CONCURRENCY (2), DEPLOY_WAIT_SECONDS (60),
-KLIPPERIWC_VENV (use this virtualenv instead of .venv), DJANGO_SUPERUSER_USERNAME,
-_PASSWORD and _EMAIL (create the admin user), and every setting in README.md.
+Configuration: .env in this directory (ENV_FILE names another file; empty:
+none), then the environment, which wins: APP_ENV (production), HOST (0.0.0.0),
+PORT (8000), LOG_LEVEL (info), CELERY_CONCURRENCY (2), DEPLOY_WAIT_SECONDS (60),
+DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL (create the admin user), and
+every setting in README.md. KLIPPERIWC_VENV (use this virtualenv instead of
+.venv) is read from the environment only.
 Logs: logs/deploy.log, logs/app.log, logs/celery.log.
 EOF
 }
@@ -114,20 +124,28 @@ manage() {
 
 # --- Settings deploy.sh passes on ---------------------------------------------
 
-read_environment() {
-  export APP_ENV=${APP_ENV:-production}
-  export HOST=${HOST:-0.0.0.0}
-  export PORT=${PORT:-8000}
-  export LOG_LEVEL=${LOG_LEVEL:-info}
-  # As settings.py reads it (it validates the value): trimmed, any case.
-  CELERY_LOG_LEVEL=${LOG_LEVEL,,}
-  CELERY_LOG_LEVEL=${CELERY_LOG_LEVEL//[[:space:]]/}
-  CELERY_CONCURRENCY=${CELERY_CONCURRENCY:-2}
-  DEPLOY_WAIT_SECONDS=${DEPLOY_WAIT_SECONDS:-60}
-  [[ $CELERY_CONCURRENCY =~ ^[1-9][0-9]*$ ]] ||
-    die "CELERY_CONCURRENCY=$CELERY_CONCURRENCY is not allowed; use a whole number of at least 1."
-  [[ $DEPLOY_WAIT_SECONDS =~ ^[1-9][0-9]*$ ]] ||
-    die "DEPLOY_WAIT_SECONDS=$DEPLOY_WAIT_SECONDS is not allowed; use a whole number of at least 1."
+# Sets APP_ENV, HOST, PORT, LOG_LEVEL, CELERY_CONCURRENCY, DEPLOY_WAIT_SECONDS,
+# SECRET_KEY_SOURCE and ENV_FILE_READ from the settings (env file and
+# environment, checked), so bash never parses the configuration itself.
+read_configuration() {
+  local output status=0 config_error
+  output=$(helper config 2>&1) || status=$?
+  if [ "$status" -ne 0 ]; then
+    config_error=$(grep -m1 '^Configuration error:' <<<"$output" || true)
+    echo "${config_error:-$output}" >&2
+    echo "$PROGRAM: nothing was started or stopped." >&2
+    exit 1
+  fi
+  local line
+  while IFS= read -r line; do
+    case "$line" in
+      APP_ENV=* | HOST=* | PORT=* | LOG_LEVEL=* | WEB_PROCESSES=* | CELERY_CONCURRENCY=* | \
+        DEPLOY_WAIT_SECONDS=* | SECRET_KEY_SOURCE=* | ENV_FILE_READ=*)
+        eval "$line" # shlex.quote'd by scripts/deploy_helper.py
+        ;;
+    esac
+  done <<<"$output"
+  CELERY_LOG_LEVEL=$LOG_LEVEL
 }
 
 # The address to reach HOST from this machine, as it goes into a URL.
@@ -142,52 +160,15 @@ local_address() {
   esac
 }
 
-# GET URL without proxies; prints "STATUS BODY" or the error. Exit 0 on 200.
-# With ALLOWED_HOSTS restricted, the Host header is its first name (Django
-# answers 400 to any other).
-HEALTH_PROBE='
-import os, sys, urllib.error, urllib.request
-url = sys.argv[1]
-headers = {}
-names = [n.strip() for n in os.environ.get("ALLOWED_HOSTS", "").split(",") if n.strip()]
-if names and "*" not in names:
-    headers["Host"] = names[0].lstrip(".")
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-try:
-    with opener.open(urllib.request.Request(url, headers=headers), timeout=3) as response:
-        print(response.status, response.read(200).decode(errors="replace"))
-        sys.exit(0 if response.status == 200 else 1)
-except urllib.error.HTTPError as exc:
-    print(exc.code, exc.read(200).decode(errors="replace"))
-except Exception as exc:
-    print(f"no answer ({exc})")
-sys.exit(1)
-'
-
-health_probe() {
-  "$VENV_PYTHON" -c "$HEALTH_PROBE" "$1" 2>&1
+# scripts/deploy_helper.py: the configuration, the port check, /healthz.
+helper() {
+  "$VENV_PYTHON" -m scripts.deploy_helper "$@"
 }
 
-# Exit 0 when HOST:PORT can be bound (nothing listens there), 1 when it is in
-# use, 2 when HOST is no address of this machine.
-PORT_PROBE='
-import errno, socket, sys
-host, port = sys.argv[1], int(sys.argv[2])
-try:
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    )[0]
-except socket.gaierror as exc:
-    print(f"HOST={host!r} cannot be resolved ({exc})")
-    sys.exit(2)
-with socket.socket(family, kind, proto) as sock:
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-    except OSError as exc:
-        print(exc.strerror)
-        sys.exit(1 if exc.errno == errno.EADDRINUSE else 2)
-'
+# GET URL without proxies; prints "STATUS BODY" or the error. Exit 0 on 200.
+health_probe() {
+  helper health "$1" 2>&1
+}
 
 # --- Processes ------------------------------------------------------------------
 
@@ -200,13 +181,13 @@ read_cmdline() {
   CMDLINE="${ARGS[*]}"
 }
 
-# Sets STATE and PGRP_OF from /proc/PID/stat; fails when PID is gone.
-# Reads with builtins only: group_alive runs this for every process, often.
+# Sets STATE, PGRP_OF and SESSION_OF from /proc/PID/stat; fails when PID is
+# gone. Reads with builtins only: the scans below run this for every process.
 read_stat() {
   local stat
   read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
   # The command name (in parentheses) may hold spaces; the rest comes after ") ".
-  read -r STATE _ PGRP_OF _ <<<"${stat##*) }"
+  read -r STATE _ PGRP_OF SESSION_OF _ <<<"${stat##*) }"
 }
 
 # Exit 0 when PID is a live NAME process (daphne or celery) running in this
@@ -232,6 +213,14 @@ daemon_pid() {
   fi
 }
 
+# The number in PIDFILE, whether that process still runs or not: our daemons
+# lead their own sessions (setsid), so it is also the id of the session that
+# holds everything they started.
+session_of_pidfile() {
+  [ -f "$1" ] && tr -dc '0-9' <"$1"
+  return 0
+}
+
 # How many live daphne processes are in process group PGID (the web server's).
 daphne_count() {
   local pgid=$1 entry count=0
@@ -244,16 +233,22 @@ daphne_count() {
   echo "$count"
 }
 
-# Exit 0 while a process of process group PGID is alive (zombies do not count).
-group_alive() {
-  local pgid=$1 entry
+# The live processes (zombies do not count) of session SID that run in this
+# directory, one pid a line. Everything a daemon started stays in its session
+# (daphne's children, the upload checker's forkserver and workers, Celery's
+# pool and beat), also after the daemon itself died and they were reparented
+# to init: so they can be found and ended. While any of them lives, the
+# kernel does not reuse SID for another process.
+session_members() {
+  local sid=$1 entry pid
+  [[ $sid =~ ^[0-9]+$ ]] || return 0
   for entry in /proc/[0-9]*; do
-    read_stat "${entry#/proc/}" || continue
-    if [ "$PGRP_OF" = "$pgid" ] && [ "$STATE" != Z ]; then
-      return 0
-    fi
+    pid=${entry#/proc/}
+    read_stat "$pid" || continue
+    [ "$SESSION_OF" = "$sid" ] && [ "$STATE" != Z ] || continue
+    [ "$(readlink "$entry/cwd" 2>/dev/null || true)" = "$APP_DIR" ] || continue
+    echo "$pid"
   done
-  return 1
 }
 
 # Exit 0 while PID is alive (a zombie is not).
@@ -261,46 +256,73 @@ alive() {
   read_stat "$1" && [ "$STATE" != Z ]
 }
 
-# Stops the daemon in PIDFILE and its process group, SIGKILL after
-# STOP_WAIT_SECONDS. Removes the pid file; a stale one is just removed.
+# end_session SID: SIGTERM to whatever of session SID still runs here, SIGKILL
+# to what remains after STOP_WAIT_SECONDS. Exit 1 when something survives.
+end_session() {
+  local sid=$1 pid waited=0 members
+  members=$(session_members "$sid")
+  [ -n "$members" ] || return 0
+  for pid in $members; do kill -TERM "$pid" 2>/dev/null || true; done
+  while [ -n "$(session_members "$sid")" ] && [ "$waited" -lt $((STOP_WAIT_SECONDS * 5)) ]; do
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+  members=$(session_members "$sid")
+  [ -n "$members" ] || return 0
+  echo "session $sid: $(wc -w <<<"$members") process(es) did not stop within $STOP_WAIT_SECONDS s; sending SIGKILL"
+  for pid in $members; do kill -KILL "$pid" 2>/dev/null || true; done
+  waited=0
+  while [ -n "$(session_members "$sid")" ] && [ "$waited" -lt 50 ]; do
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+  [ -z "$(session_members "$sid")" ]
+}
+
+# Stops the daemon in PIDFILE and everything in its session, SIGKILL after
+# STOP_WAIT_SECONDS. When the daemon itself is gone (crashed, kill -9), what
+# it started may still run: that is ended too. Removes the pid file.
 stop_daemon() {
-  local name=$1 pidfile=$2 pid waited=0 group_termed=""
+  local name=$1 pidfile=$2 pid waited=0 leftovers
   if [ ! -f "$pidfile" ]; then
     echo "$name: not running"
     return 0
   fi
   pid=$(daemon_pid "$pidfile" "$name")
   if [ -z "$pid" ]; then
+    pid=$(session_of_pidfile "$pidfile")
+    leftovers=$(session_members "$pid")
+    if [ -z "$leftovers" ]; then
+      rm -f "$pidfile"
+      echo "$name: not running (removed the stale $pidfile)"
+      return 0
+    fi
+    echo "$name (pid $pid) is gone, but $(wc -w <<<"$leftovers") process(es) it started still run" \
+      "(pids $(echo $leftovers)); ending them"
+    if ! end_session "$pid"; then
+      echo "$PROGRAM: could not end what $name (pid $pid) left running; $pidfile kept." >&2
+      return 1
+    fi
     rm -f "$pidfile"
-    echo "$name: not running (removed the stale $pidfile)"
+    echo "Ended what $name (pid $pid) left running"
     return 0
   fi
-  # Started with setsid: the daemon leads its own process group, which holds
-  # its children too (Celery's pool processes and beat). SIGTERM goes to the
-  # leader first: Celery's warm shutdown stops its children itself, while a
-  # SIGTERM to each child makes the worker hang. Whatever of the group
+  # SIGTERM goes to the leader first: Celery's warm shutdown stops its
+  # children itself, while a SIGTERM to each child makes the worker hang, and
+  # the web server stops its daphne processes. Whatever of the session
   # outlives the leader gets SIGTERM next, and SIGKILL at the deadline.
   kill -TERM "$pid" 2>/dev/null || true
-  while group_alive "$pid" && [ "$waited" -lt $((STOP_WAIT_SECONDS * 5)) ]; do
-    if [ -z "$group_termed" ] && ! alive "$pid"; then
-      kill -TERM -- "-$pid" 2>/dev/null || true
-      group_termed=yes
-    fi
+  while alive "$pid" && [ "$waited" -lt $((STOP_WAIT_SECONDS * 5)) ]; do
     sleep 0.2
     waited=$((waited + 1))
   done
-  if group_alive "$pid"; then
+  if alive "$pid"; then
     echo "$name (pid $pid) did not stop within $STOP_WAIT_SECONDS s; sending SIGKILL"
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    waited=0
-    while group_alive "$pid" && [ "$waited" -lt 50 ]; do
-      sleep 0.2
-      waited=$((waited + 1))
-    done
-    if group_alive "$pid"; then
-      echo "$PROGRAM: could not stop $name (process group $pid survives SIGKILL); $pidfile kept." >&2
-      return 1
-    fi
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  if ! end_session "$pid"; then
+    echo "$PROGRAM: could not stop $name (session $pid survives SIGKILL); $pidfile kept." >&2
+    return 1
   fi
   rm -f "$pidfile"
   echo "Stopped $name (pid $pid)"
@@ -317,9 +339,9 @@ stop_all() {
 # names (started by hand, or their pid file was deleted): warned about, never
 # killed, because they are not ours to stop.
 unmanaged_processes() {
-  local managed=" " pid entry
-  for pid in $(daemon_pid "$APP_PID" "$WEB_NAME") $(daemon_pid "$CELERY_PID" celery); do
-    managed+="$pid "
+  local managed=" " sid entry pid
+  for sid in $(session_of_pidfile "$APP_PID") $(session_of_pidfile "$CELERY_PID"); do
+    managed+="$sid "
   done
   for entry in /proc/[0-9]*; do
     pid=${entry#/proc/}
@@ -330,8 +352,8 @@ unmanaged_processes() {
     esac
     [ "$(readlink "$entry/cwd" 2>/dev/null || true)" = "$APP_DIR" ] || continue
     read_stat "$pid" || continue
-    # Our daemons lead their process groups, which hold their children.
-    case "$managed" in *" $PGRP_OF "*) continue ;; esac
+    # Our daemons lead their sessions, which hold their children.
+    case "$managed" in *" $SESSION_OF "*) continue ;; esac
     echo "$pid: $CMDLINE"
   done
 }
@@ -416,33 +438,56 @@ step_requirements() {
   info "Installed."
 }
 
-step_secret_key() {
-  step "Checking the secret key"
-  if [ -n "${SECRET_KEY:-}" ]; then
-    info "SECRET_KEY is set in the environment; data/secret_key is not used."
-    return 0
+step_configuration() {
+  step "Reading the configuration"
+  local key_existed=""
+  [ -e data/secret_key ] && key_existed=yes
+  read_configuration
+  if [ -n "$ENV_FILE_READ" ]; then
+    info "Env file: $ENV_FILE_READ (variables set in the environment win over it)."
+  else
+    info "Env file: none (.env does not exist, or ENV_FILE is empty); the environment only."
   fi
-  if [ -e data/secret_key ]; then
+  info "APP_ENV=$APP_ENV HOST=$HOST PORT=$PORT LOG_LEVEL=$LOG_LEVEL WEB_PROCESSES=$WEB_PROCESSES"
+  if [ "$SECRET_KEY_SOURCE" = SECRET_KEY ]; then
+    info "SECRET_KEY is set; data/secret_key is not used."
+  elif [ -n "$key_existed" ]; then
     info "data/secret_key exists; kept."
-    return 0
+  else
+    # settings.py made it: random, mode 0600, never overwriting one.
+    info "Created data/secret_key (mode 0600). Keep it: sessions and signed data depend on it."
   fi
-  (
-    umask 077
-    mkdir -p data
-    # O_EXCL: never overwrites a key, even one created meanwhile.
-    "$VENV_PYTHON" -c '
-import os, secrets
-fd = os.open("data/secret_key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-with os.fdopen(fd, "w") as handle:
-    handle.write(secrets.token_urlsafe(50) + "\n")
-'
-  ) || die "could not create data/secret_key"
-  info "Created data/secret_key (mode 0600). Keep it: sessions and signed data depend on it."
+}
+
+# check_port: HOST:PORT must be free, or held by the running copy (its
+# sessions, crashed or not), which is stopped later. Anything else listening
+# there stops the deploy now, before anything is stopped.
+check_port() {
+  local why status=0
+  # shellcheck disable=SC2046  # one word per session id
+  why=$(helper port "$HOST" "$PORT" $(session_of_pidfile "$APP_PID") $(session_of_pidfile "$CELERY_PID") 2>&1) ||
+    status=$?
+  case "$status" in
+    0) info "$HOST:$PORT: $why." ;;
+    1)
+      echo "$PROGRAM: cannot listen on $HOST:$PORT: it is $why." >&2
+      echo "$PROGRAM: another program listens on port $PORT; stop it, or choose another port (PORT in .env, or e.g. PORT=8080 ./deploy.sh)." >&2
+      echo "$PROGRAM: nothing was stopped; a running copy keeps running." >&2
+      exit 1
+      ;;
+    *)
+      echo "$PROGRAM: cannot listen on $HOST:$PORT: ${why}." >&2
+      echo "$PROGRAM: HOST must be an address of this machine, or 0.0.0.0 for all of them." >&2
+      echo "$PROGRAM: nothing was stopped; a running copy keeps running." >&2
+      exit 1
+      ;;
+  esac
 }
 
 step_check() {
-  step "Checking the configuration (APP_ENV=$APP_ENV HOST=$HOST PORT=$PORT LOG_LEVEL=$LOG_LEVEL)"
+  step "Checking the configuration and that $HOST:$PORT can be used"
   run_step manage check
+  check_port
 }
 
 step_migrate() {
@@ -468,30 +513,51 @@ step_superuser() {
   tail -c +"$((offset + 1))" "$DEPLOY_LOG" | sed 's/^/    /'
 }
 
+# What the running copy was started with, to start it again when the new one
+# does not come up: each daemon's command line and environment, from /proc.
+PREVIOUS_WEB_COMMAND=()
+PREVIOUS_WEB_ENVIRONMENT=()
+PREVIOUS_CELERY_COMMAND=()
+PREVIOUS_CELERY_ENVIRONMENT=()
+PREVIOUS_HEALTH_URL=""
+
+remember_previous() {
+  local pid arg previous="" host="" port=""
+  pid=$(daemon_pid "$APP_PID" "$WEB_NAME")
+  if [ -n "$pid" ] && read_cmdline "$pid" &&
+    mapfile -d '' -t PREVIOUS_WEB_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
+    PREVIOUS_WEB_COMMAND=("${ARGS[@]}")
+    # "PYTHON -m klipperiwc_site.web -b HOST -p PORT", as step_start runs it.
+    for arg in "${ARGS[@]}"; do
+      case "$previous" in
+        -b) host=$arg ;;
+        -p) port=$arg ;;
+      esac
+      previous=$arg
+    done
+    PREVIOUS_HEALTH_URL="http://$(local_address "$host"):$port/healthz"
+  fi
+  pid=$(daemon_pid "$CELERY_PID" celery)
+  if [ -n "$pid" ] && read_cmdline "$pid" &&
+    mapfile -d '' -t PREVIOUS_CELERY_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
+    PREVIOUS_CELERY_COMMAND=("${ARGS[@]}")
+  fi
+}
+
 step_stop_previous() {
-  step "Stopping the running copy, checking that $HOST:$PORT is free"
+  step "Stopping the running copy"
   local stopped line stop_status=0
+  remember_previous
   stopped=$(stop_all) || stop_status=$?
   while IFS= read -r line; do
     info "$line"
   done <<<"$stopped"
-  [ "$stop_status" -eq 0 ] || die "the running copy did not stop; not starting a second one."
+  [ "$stop_status" -eq 0 ] || start_failed "the running copy did not stop completely; not starting a second one."
   warn_unmanaged
   local why status=0
-  why=$("$VENV_PYTHON" -c "$PORT_PROBE" "$HOST" "$PORT" 2>&1) || status=$?
-  case "$status" in
-    0) info "$HOST:$PORT is free." ;;
-    1)
-      echo "$PROGRAM: cannot listen on $HOST:$PORT: ${why}." >&2
-      echo "$PROGRAM: another program listens on port $PORT; stop it, or choose another port, e.g. PORT=8080 ./deploy.sh" >&2
-      exit 1
-      ;;
-    *)
-      echo "$PROGRAM: cannot listen on $HOST:$PORT: ${why}." >&2
-      echo "$PROGRAM: HOST must be an address of this machine, or 0.0.0.0 for all of them." >&2
-      exit 1
-      ;;
-  esac
+  why=$(helper port "$HOST" "$PORT" 2>&1) || status=$?
+  [ "$status" -eq 0 ] || start_failed "$HOST:$PORT is still in use after the running copy stopped: $why."
+  info "$HOST:$PORT is free."
 }
 
 step_start() {
@@ -508,8 +574,11 @@ step_start() {
     --loglevel "$CELERY_LOG_LEVEL" --concurrency "$CELERY_CONCURRENCY" --hostname "klipperiwc@%h"
 }
 
-# start_failed MESSAGE [LOG OFFSET]...: stops what this run started and
-# exits 1, showing the end of each LOG after its first OFFSET bytes.
+ROLLING_BACK=""
+
+# start_failed MESSAGE [LOG OFFSET]...: stops what this run started, starts
+# the previous copy again (when one ran), and exits 1, showing the end of each
+# LOG after its first OFFSET bytes.
 start_failed() {
   local message=$1
   shift
@@ -519,19 +588,54 @@ start_failed() {
     shift 2
   done
   stop_all >/dev/null || true
-  echo "$PROGRAM: stopped what this run started; nothing is running now." >&2
+  if [ -n "$ROLLING_BACK" ]; then
+    echo "$PROGRAM: the previous copy did not come back either; nothing is running now." \
+      "The full output is in $DEPLOY_LOG." >&2
+    exit 1
+  fi
+  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -eq 0 ] && [ "${#PREVIOUS_CELERY_COMMAND[@]}" -eq 0 ]; then
+    echo "$PROGRAM: stopped what this run started; nothing is running now (nothing ran before)." >&2
+    exit 1
+  fi
+  restore_previous
+}
+
+# Starts the copy that ran before this deploy again, with the command lines
+# and environments it had, waits until it is healthy, and exits 1: the deploy
+# failed, the service did not go down for good.
+restore_previous() {
+  ROLLING_BACK=yes
+  echo "$PROGRAM: stopped the new copy; starting the previous one again (its own command line and environment)." >&2
+  APP_LOG_OFFSET=$(file_size "$APP_LOG")
+  CELERY_LOG_OFFSET=$(file_size "$CELERY_LOG")
+  local wait_web="" wait_celery=""
+  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -gt 0 ]; then
+    start_daemon "$WEB_NAME" "$APP_PID" "$APP_LOG" env -i "${PREVIOUS_WEB_ENVIRONMENT[@]}" "${PREVIOUS_WEB_COMMAND[@]}"
+    wait_web=yes
+  fi
+  if [ "${#PREVIOUS_CELERY_COMMAND[@]}" -gt 0 ]; then
+    start_daemon celery "$CELERY_PID" "$CELERY_LOG" \
+      env -i "${PREVIOUS_CELERY_ENVIRONMENT[@]}" "${PREVIOUS_CELERY_COMMAND[@]}"
+    wait_celery=yes
+  fi
+  if [ -n "$wait_web" ]; then
+    wait_healthy "$PREVIOUS_HEALTH_URL" "$wait_web" "$wait_celery" >/dev/null
+  fi
+  echo "$PROGRAM: the previous copy runs again (web server pid $(cat "$APP_PID" 2>/dev/null || echo none)," \
+    "Celery worker pid $(cat "$CELERY_PID" 2>/dev/null || echo none)); this deploy failed." \
+    "The full output is in $DEPLOY_LOG." >&2
   exit 1
 }
 
-step_wait_healthy() {
-  local url
-  url="http://$(local_address "$HOST"):$PORT/healthz"
-  step "Waiting up to $DEPLOY_WAIT_SECONDS s for $url"
+# wait_healthy URL WEB CELERY: until URL answers 200, while the daemons named
+# (WEB, CELERY: non-empty) keep running; start_failed otherwise.
+wait_healthy() {
+  local url=$1 web=$2 celery=$3
   local deadline=$((SECONDS + DEPLOY_WAIT_SECONDS)) answer=""
   while :; do
-    [ -n "$(daemon_pid "$APP_PID" "$WEB_NAME")" ] ||
+    [ -z "$web" ] || [ -n "$(daemon_pid "$APP_PID" "$WEB_NAME")" ] ||
       start_failed "the web server (daphne) exited during start-up." "$APP_LOG" "$APP_LOG_OFFSET"
-    [ -n "$(daemon_pid "$CELERY_PID" celery)" ] ||
+    [ -z "$celery" ] || [ -n "$(daemon_pid "$CELERY_PID" celery)" ] ||
       start_failed "the Celery worker exited during start-up." "$CELERY_LOG" "$CELERY_LOG_OFFSET"
     if answer=$(health_probe "$url"); then
       break
@@ -543,6 +647,13 @@ step_wait_healthy() {
     sleep 0.5
   done
   info "/healthz: $answer"
+}
+
+step_wait_healthy() {
+  local url
+  url="http://$(local_address "$HOST"):$PORT/healthz"
+  step "Waiting up to $DEPLOY_WAIT_SECONDS s for $url"
+  wait_healthy "$url" yes yes
 }
 
 print_urls() {
@@ -572,12 +683,11 @@ with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
 
 cmd_start() {
   take_lock
-  read_environment
   new_deploy_log start
   STEPS=11
   step_virtualenv
   step_requirements
-  step_secret_key
+  step_configuration
   step_check
   step_migrate
   step_collectstatic
@@ -591,10 +701,10 @@ cmd_start() {
 
 cmd_restart() {
   take_lock
-  read_environment
   new_deploy_log restart
-  STEPS=5
+  STEPS=6
   step_existing_virtualenv
+  step_configuration
   step_check
   step_stop_previous
   step_start

@@ -13,7 +13,9 @@ start-up wherever it is raised.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 import secrets
 import sys
 from collections.abc import Iterator, Mapping
@@ -57,6 +59,53 @@ def exit_on_config_error() -> Iterator[None]:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+# The lines environ.Env.read_env understands: NAME=value, optionally after
+# "export ", and blank lines or comments. It skips anything else with only a
+# log warning; a typo must stop start-up instead.
+_ENV_FILE_LINE = re.compile(r"\A(?:export )?[A-Za-z_0-9]+=.*\Z")
+
+
+def load_env_file(base_dir: Path) -> Path | None:
+    """Put the variables of the env file into the environment; returns the file read, if any.
+
+    ENV_FILE names the file (relative to ``base_dir`` unless absolute; empty:
+    none); unset, it is ``base_dir/.env`` when that exists. Variables already
+    in the environment win over the file, so ``PORT=8080 ./deploy.sh`` still
+    overrides a PORT in it. The file goes into os.environ, so what this
+    process starts (Celery's pool, daphne's children) sees the same values.
+    """
+    setting = os.environ.get("ENV_FILE")
+    if setting is None:
+        path = base_dir / ".env"
+        if not path.exists():
+            return None
+    elif not setting.strip():
+        return None
+    else:
+        path = Path(setting.strip())
+        if not path.is_absolute():
+            path = base_dir / path
+    try:
+        content = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"ENV_FILE names {path}, which does not exist; create it, or set ENV_FILE= for none."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise ConfigError(f"{path} cannot be read ({reason}); fix it, or set ENV_FILE= to read no env file.") from None
+    for number, line in enumerate(content.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _ENV_FILE_LINE.match(line):
+            raise ConfigError(
+                f"{path}, line {number}: {_show(line)} is not NAME=value "
+                "(letters, digits and _ in the name, no spaces around =)."
+            )
+    kept = "\n".join(line for line in content.splitlines() if line.strip() and not line.strip().startswith("#"))
+    environ.Env.read_env(io.StringIO(kept), overwrite=False)
+    return path
 
 
 def _show(value: str) -> str:

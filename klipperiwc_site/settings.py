@@ -7,12 +7,16 @@ turn into a one-line message.
 
 from pathlib import Path
 
-from klipperiwc_site.config import LOG_LEVELS, ConfigError, Environment, secret_key
+from klipperiwc_site.config import LOG_LEVELS, ConfigError, Environment, load_env_file, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
 VAR_DIR = BASE_DIR / "var"
 
+# The operator's configuration file (.env, or ENV_FILE) first: every process
+# that loads these settings (manage.py, daphne, Celery) sees the same values,
+# and real environment variables win over the file.
+ENV_FILE = load_env_file(BASE_DIR)
 env = Environment()
 
 APP_ENV = env.choice("APP_ENV", ("development", "production"), default="production")

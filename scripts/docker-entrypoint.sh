@@ -3,7 +3,7 @@
 #
 #   web          migrate, set up app data, create the admin user from
 #                DJANGO_SUPERUSER_* (if set), then serve HTTP + WebSockets
-#                with the web server (daphne) on $HOST:$PORT
+#                with the web server (daphne) on HOST:PORT
 #   worker       Celery worker (any number of them)
 #   beat         Celery beat, the periodic-task scheduler (run exactly ONE)
 #   worker-beat  Celery worker with an embedded beat (single-container
@@ -20,10 +20,10 @@ cd "$APP_DIR"
 
 # In a container the logs belong on the console (docker logs); settings.py reads
 # "-" as "the console". Set LOG_FILE=logs/app.log to write the logs/ volume.
+# HOST and PORT come from the settings (the environment, or an env file that
+# ENV_FILE names, e.g. a mounted /run/secrets/klipperiwc.env).
 LOG_FILE=${LOG_FILE:--}
-HOST=${HOST:-0.0.0.0}
-PORT=${PORT:-8000}
-export LOG_FILE HOST PORT
+export LOG_FILE
 
 loglevel=${LOG_LEVEL:-info}
 schedule="$APP_DIR/var/celerybeat-schedule"
@@ -49,9 +49,10 @@ case "$role" in
     python manage.py migrate --noinput
     python manage.py setup_app_data
     python manage.py ensure_superuser
-    # WEB_PROCESSES daphne processes on one socket, with --proxy-headers
-    # only when TRUST_PROXY_HEADERS says a proxy sets them (klipperiwc_site/web.py).
-    exec python -m klipperiwc_site.web -b "$HOST" -p "$PORT"
+    # WEB_PROCESSES daphne processes on one socket on HOST:PORT, with
+    # --proxy-headers only when TRUST_PROXY_HEADERS says a proxy sets them
+    # (klipperiwc_site/web.py takes all four from the settings).
+    exec python -m klipperiwc_site.web
     ;;
   worker)
     run_worker "$@"

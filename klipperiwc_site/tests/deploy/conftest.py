@@ -1,0 +1,164 @@
+"""./deploy.sh on a copy of the project, for the tests in this folder.
+
+The copy uses the virtualenv the tests run in (KLIPPERIWC_VENV), so nothing is
+downloaded, and runs in embedded mode (SQLite, filesystem broker). It reads
+its own .env (ENV_FILE is unset for it), never the checkout's.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from websockets.sync.client import connect
+
+from conftest import PROJECT_ROOT
+
+DEPLOY_TIMEOUT = 300
+# Run-time state and tooling of the checkout, never copied.
+SKIP_AT_TOP = {".venv", "data", "var", "logs", "staticfiles", ".git", ".env"}
+SKIP_ANYWHERE = {"__pycache__", ".pytest_cache", ".ruff_cache"}
+
+
+def _ignore(directory: str, names: list[str]) -> list[str]:
+    skip = SKIP_ANYWHERE | (SKIP_AT_TOP if Path(directory) == PROJECT_ROOT else set())
+    return [name for name in names if name in skip]
+
+
+@dataclass
+class Deployment:
+    directory: Path
+    env: dict[str, str]
+    port: int
+
+    def run(self, *args: str, **overrides: str | None) -> subprocess.CompletedProcess:
+        env = dict(self.env)
+        for key, value in overrides.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return subprocess.run(
+            ["./deploy.sh", *args],
+            cwd=self.directory,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=DEPLOY_TIMEOUT,
+            check=False,
+        )
+
+
+def processes(directory: Path) -> dict[int, tuple[str, int]]:
+    """{pid: (web, daphne or celery, parent pid)} of the live processes running from ``directory``.
+
+    The copy shares its virtualenv with the test run (and with whoever else uses
+    it), so a process belongs to the copy by its working directory, or by the
+    copy's path on its command line.
+    """
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = [word.decode(errors="replace") for word in (entry / "cmdline").read_bytes().split(b"\0") if word]
+            cwd = os.readlink(entry / "cwd")
+            state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except OSError:
+            continue  # gone meanwhile, or not ours to inspect
+        command = " ".join(words)
+        if not words or state == "Z" or (cwd != str(directory) and str(directory) not in command):
+            continue
+        kinds = (("web", "klipperiwc_site.web"), ("daphne", "daphne"), ("celery", "celery"))
+        kind = next((kind for kind, mark in kinds if mark in command), None)
+        if kind:
+            found[int(entry.name)] = (kind, int(parent))
+    return found
+
+
+def main_processes(directory: Path) -> dict[str, list[int]]:
+    """Pids of the main processes: the web server's daphne processes, Celery's
+    pool children and its embedded beat are children of a main process, and
+    not counted."""
+    found = processes(directory)
+    mains: dict[str, list[int]] = {"web": [], "daphne": [], "celery": []}
+    for pid, (kind, parent) in found.items():
+        if parent not in found:
+            mains[kind].append(pid)
+    return mains
+
+
+def healthz(port: int) -> tuple[int, dict]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+        return response.status, json.loads(response.read())
+
+
+def ping(port: int, query: str = "") -> dict:
+    """Sends a ping over /ws/status; returns the first answer that is not a status."""
+    with connect(f"ws://127.0.0.1:{port}/ws/status{query}", proxy=None, open_timeout=10) as websocket:
+        websocket.send(json.dumps({"type": "ping"}))
+        deadline = time.monotonic() + 10
+        while True:
+            # The stream starts with the newest status of each printer.
+            message = json.loads(websocket.recv(timeout=max(deadline - time.monotonic(), 0.1)))
+            if message.get("type") != "status":
+                return message
+
+
+def session_members(session: int) -> list[int]:
+    """Live processes of ``session`` (a daemon that deploy.sh started leads its own)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == session:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until(condition, timeout: float = 30, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.1)
+    return result
+
+
+def pid_files(directory: Path) -> list[Path]:
+    return [path for path in (directory / "logs" / "app.pid", directory / "logs" / "celery.pid") if path.exists()]
+
+
+@pytest.fixture
+def deployment(tmp_path, project_env, free_port):
+    directory = (tmp_path / "klipperiwc").resolve()
+    shutil.copytree(PROJECT_ROOT, directory, ignore=_ignore, symlinks=True)
+    env = project_env(
+        KLIPPERIWC_VENV=sys.prefix,
+        HOST="127.0.0.1",
+        PORT=str(free_port),
+        APP_ENV=None,
+        LOG_FILE=None,
+        ENV_FILE=None,
+    )
+    deployed = Deployment(directory=directory, env=env, port=free_port)
+    yield deployed
+    # Whatever happened above, leave no daemon behind.
+    with suppress(subprocess.SubprocessError, OSError):
+        subprocess.run(["./deploy.sh", "stop"], cwd=directory, env=env, capture_output=True, timeout=60, check=False)
+    for pid in processes(directory):
+        with suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)

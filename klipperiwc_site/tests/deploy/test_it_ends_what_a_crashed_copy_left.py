@@ -1,0 +1,35 @@
+"""After kill -9 of the daemons, what they started (daphne, Celery's pool and
+beat, the upload checker's helpers) is reparented to init and keeps running;
+the next ./deploy.sh ends it before starting the new copy."""
+
+import os
+import signal
+
+import pytest
+
+from .conftest import healthz, main_processes, processes, session_members, wait_until
+
+pytestmark = pytest.mark.slow
+
+
+def test_restart_after_kill_9_ends_the_orphans_and_serves(deployment):
+    directory = deployment.directory
+    first = deployment.run()
+    assert first.returncode == 0, first.stdout + first.stderr
+    crashed = main_processes(directory)
+    sessions = [crashed["web"][0], crashed["celery"][0]]
+    for pid in sessions:
+        os.kill(pid, signal.SIGKILL)
+    wait_until(lambda: not set(sessions) & set(processes(directory)), what="the killed daemons to be gone")
+    orphans = [pid for session in sessions for pid in session_members(session)]
+    daphnes = [pid for pid in orphans if processes(directory).get(pid, ("",))[0] == "daphne"]
+    assert daphnes, "the web server's daphne process outlives it (and holds the port)"
+
+    result = deployment.run("restart")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is gone, but" in result.stdout
+    assert [pid for session in sessions for pid in session_members(session)] == []
+    assert healthz(deployment.port) == (200, {"status": "ok", "database": "ok"})
+    now = main_processes(directory)
+    assert {kind: len(pids) for kind, pids in now.items()} == {"web": 1, "daphne": 0, "celery": 1}, now

@@ -1,0 +1,45 @@
+"""The operator writes .env once: ./deploy.sh and ./deploy.sh restart both use
+its port and tokens; a variable in the environment wins over the file."""
+
+import pytest
+from websockets.exceptions import InvalidStatus
+
+from .conftest import healthz, ping
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "env-file-ws-token-0123456789"
+
+
+def _refused_without_token(port: int) -> bool:
+    try:
+        ping(port)
+    except InvalidStatus:
+        return True
+    return False
+
+
+def test_deploy_and_restart_read_the_env_file(deployment, free_port):
+    port = deployment.port
+    (deployment.directory / ".env").write_text(
+        f"# written once by the operator\nHOST=127.0.0.1\nPORT={port}\nexport STATUS_WS_TOKEN='{TOKEN}'\n"
+    )
+
+    first = deployment.run(HOST=None, PORT=None)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert f"Env file: {deployment.directory / '.env'}" in first.stdout
+    assert healthz(port)[0] == 200
+    assert ping(port, f"?token={TOKEN}") == {"type": "pong"}
+    assert _refused_without_token(port)
+
+    restart = deployment.run("restart", HOST=None, PORT=None)
+    assert restart.returncode == 0, restart.stdout + restart.stderr
+    assert healthz(port)[0] == 200
+    assert ping(port, f"?token={TOKEN}") == {"type": "pong"}
+    assert _refused_without_token(port)
+
+    other = free_port + 1 if free_port + 1 != port else free_port + 2
+    wins = deployment.run("restart", HOST=None, PORT=str(other))
+    assert wins.returncode == 0, wins.stdout + wins.stderr
+    assert healthz(other)[0] == 200
+    assert ping(other, f"?token={TOKEN}") == {"type": "pong"}
