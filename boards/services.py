@@ -12,6 +12,7 @@ from django.db import transaction
 
 from boards.models import Board
 from boards.validation import DEFINITIONS_DIR, ValidationError, definition_validate
+from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 
 
 @dataclass
@@ -32,7 +33,9 @@ class SyncReport:
 
 def _load(path: Path, relative: str) -> tuple[dict | None, list[ValidationError]]:
     try:
-        data = json.loads(path.read_bytes())
+        data = json_loads_limited(path.read_bytes())
+    except JsonTooDeep as exc:
+        return None, [ValidationError("", str(exc))]
     except UnicodeDecodeError:
         return None, [ValidationError("", "the file is not UTF-8 text")]
     except json.JSONDecodeError as exc:

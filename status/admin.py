@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from klipperiwc_site.json_limits import DepthLimitedJSONDecoder
 from status.models import Printer, StatusSnapshot
 from status.sources.registry import source_config_problems
 
@@ -9,6 +10,7 @@ class PrinterForm(forms.ModelForm):
     # Cleared means "no settings": {} (the column is NOT NULL; None answered 500).
     source_config = forms.JSONField(
         required=False,
+        decoder=DepthLimitedJSONDecoder,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=Printer._meta.get_field("source_config").help_text,
     )

@@ -31,6 +31,7 @@ def folder(tmp_path):
         pytest.param(lambda text: "\ufeff\x00" + text, id="not-json"),
         pytest.param(lambda text: "[]", id="not-an-object"),
         pytest.param(lambda text: '{"name": "no id"}', id="no-id"),
+        pytest.param(lambda text: '{"id": ' + "[" * 5000 + "]" * 5000 + "}", id="nested-too-deep"),
     ],
 )
 def test_it_keeps_the_earlier_version_when_the_file_does_not_parse(folder, damage):

@@ -39,6 +39,7 @@ def test_the_form_explains_the_field(staff_client):
         ("[1, 2]", "must be a JSON object"),
         ('{"seed": "seven"}', "must be a whole number"),
         ("{not json", "Enter a valid JSON"),
+        ("[" * 1000 + "]" * 1000, "Enter a valid JSON"),
     ],
 )
 def test_it_refuses_a_config_the_source_cannot_use(staff_client, config, message):
