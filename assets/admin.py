@@ -67,14 +67,28 @@ class ModerationEventInline(admin.TabularInline):
         return change_summary(event)
 
 
+class AssetDeletedFilter(admin.SimpleListFilter):
+    title = "asset"
+    parameter_name = "asset_deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "deleted"), ("no", "still there")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(asset__isnull=self.value() == "yes")
+        return queryset
+
+
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(admin.ModelAdmin):
     """The audit trail of every asset, deleted ones included: read-only."""
 
     list_display = ["created_at", "asset_link", "action", "status", "reviewer", "changed", "notes"]
-    list_filter = ["action", "status", ("asset", admin.EmptyFieldListFilter), "created_at"]
+    list_filter = ["action", "status", AssetDeletedFilter, "created_at"]
     search_fields = ["asset_title", "reviewer", "notes"]
     date_hierarchy = "created_at"
+    ordering = ["-created_at", "-id"]
     list_per_page = 100
     fields = [
         "created_at",

@@ -50,9 +50,12 @@ def test_the_admin_lists_events_of_deleted_and_live_assets_read_only_with_filter
     only_deletes = admin_client.get(f"{EVENTS}?action__exact=delete").content.decode()
     assert "Deleted board" in only_deletes
     assert "Kept board" not in only_deletes
-    of_deleted_assets = admin_client.get(f"{EVENTS}?asset__isempty=1").content.decode()
+    of_deleted_assets = admin_client.get(f"{EVENTS}?asset_deleted=yes").content.decode()
     assert "Kept board" not in of_deleted_assets
     assert "Deleted board" in of_deleted_assets
+    of_live_assets = admin_client.get(f"{EVENTS}?asset_deleted=no").content.decode()
+    assert "Kept board" in of_live_assets
+    assert "Deleted board" not in of_live_assets
     approvals = admin_client.get(f"{EVENTS}?action__exact=decision&status__exact=approved").content.decode()
     assert "Kept board" in approvals
     assert "Deleted board" not in approvals
