@@ -5,6 +5,7 @@ the server does not answer, the test is skipped with a reason naming the
 service and its address, or fails when KLIPPERIWC_REQUIRE_SERVICES=1 (CI).
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -341,3 +342,110 @@ def redis_server(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+class TcpProxy:
+    """A TCP forwarder on 127.0.0.1 to ``target`` that a test can cut (a network outage) and restore.
+
+    While cut, every forwarded connection is dropped and new ones are closed
+    at once, as a server that went away looks to its clients.
+    """
+
+    def __init__(self, target_host: str, target_port: int):
+        import threading
+
+        self.target = (target_host, target_port)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+        self._cut = False
+        self._closed = False
+        threading.Thread(target=self._accept, name=f"tcp-proxy-{self.port}", daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            with self._lock:
+                refused = self._cut or self._closed
+            if refused:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._open.update((client, upstream))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                self._drop(sock)
+
+    def _drop(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.discard(sock)
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)  # wakes the pump blocked in recv()
+        sock.close()
+
+    def cut(self) -> None:
+        with self._lock:
+            self._cut = True
+            dropped = list(self._open)
+        for sock in dropped:
+            self._drop(sock)
+
+    def restore(self) -> None:
+        with self._lock:
+            self._cut = False
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        self._listener.close()
+        self.cut()
+
+
+@pytest.fixture
+def tcp_proxy():
+    """Start TcpProxy forwarders: ``tcp_proxy(host, port)``; each is closed after the test."""
+    proxies = []
+
+    def start(host: str, port: int) -> TcpProxy:
+        proxy = TcpProxy(host, port)
+        proxies.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.close()
+
+
+@pytest.fixture
+def postgres_database(postgres_url, unique_name):
+    """The URL of a new, empty database on the test PostgreSQL server, dropped after the test."""
+    import psycopg
+
+    name = unique_name.replace("-", "_")
+    admin_url = postgres_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit(urlsplit(postgres_url)._replace(path=f"/{name}"))
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

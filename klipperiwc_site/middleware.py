@@ -1,14 +1,26 @@
-"""Keeps every error under /api/ (and /healthz) in JSON.
+"""Site-wide error answers.
 
+JsonApiErrorsMiddleware keeps every error under /api/ (and /healthz) in JSON.
 DRF views already answer errors as {"detail": ...}. This covers what happens
 before or outside them: unknown URLs, wrong methods on plain views, CSRF
 failures, and unhandled exceptions, which Django would otherwise render as
 HTML pages (or, with DEBUG on, as its technical pages).
+
+DatabaseUnavailableMiddleware turns a database that does not answer into a
+503 with Retry-After (JSON for the API, a short page otherwise) instead of a
+500: the request was fine, the service is briefly unable to serve it.
 """
 
+import logging
 from http import HTTPStatus
 
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+from klipperiwc_site.cache import OutageLog
+
+logger = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/healthz")
 
@@ -48,3 +60,43 @@ def _default_detail(status: int) -> str:
 def _kept_headers(response) -> dict:
     # "Allow" tells a client which methods a 405 would have accepted.
     return {name: response[name] for name in ("Allow", "Retry-After") if response.has_header(name)}
+
+
+# Connection refused or lost, server shutting down, "database is locked"
+# past SQLite's timeout: the database cannot serve now, the request is fine.
+DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable; nothing was changed. Try again later."
+RETRY_AFTER_SECONDS = 30
+
+_database_outage = OutageLog("Database", interval=60.0)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database error raised by a view (or while rendering its template) is a 503, not a 500.
+
+    A view's transaction rolls back with the exception, so nothing half-done
+    stays in the database; files a view stores are its own to clean up (the
+    board-asset service deletes them when the row cannot be written).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, "_database_unavailable", False):
+            _database_outage.succeeded("the configured server")
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_OUTAGE_ERRORS):
+            return None
+        request._database_unavailable = True
+        # One warning per outage; the error names host and port, never the password.
+        _database_outage.failed("the configured server", exception)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+        if request.path.startswith(JSON_PREFIXES):
+            return json_error(503, DATABASE_UNAVAILABLE_DETAIL, headers=headers)
+        # No request context: its processors (the user, messages) would ask the database again.
+        page = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+        return HttpResponse(page, status=503, headers=headers)

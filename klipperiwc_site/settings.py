@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "klipperiwc_site.middleware.JsonApiErrorsMiddleware",
+    # A database that does not answer: 503 with Retry-After, not 500.
+    "klipperiwc_site.middleware.DatabaseUnavailableMiddleware",
     "klipperiwc_site.nul_characters.NulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
