@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import defusedxml
 import defusedxml.ElementTree as DefusedET
+import tinycss2
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 __all__ = ["InspectedFile", "RejectedFile", "inspect_upload", "make_thumbnail"]
@@ -399,13 +400,18 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
-# Namespaces whose elements editors write as metadata; kept (and sanitised).
+# Editor metadata that survives, and only inside <metadata>: RDF with Dublin
+# Core and Creative Commons terms (title, creator, licence name). Browsers
+# neither render nor fetch these elements and their text is plain text, so
+# they are harmless; their attributes go (rdf:about and rdf:resource hold
+# URIs, and a stored SVG holds no URL at all: one rule, easy to check).
+# Inkscape's and sodipodi's namespaces are dropped entirely: editor state
+# (zoom, window size, layer labels) and paths on the uploader's machine
+# (sodipodi:docname, inkscape:export-filename), nothing the picture needs.
 _METADATA_NAMESPACES = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
     "http://purl.org/dc/elements/1.1/": "dc",
     "http://creativecommons.org/ns#": "cc",
-    "http://www.inkscape.org/namespaces/inkscape": "inkscape",
-    "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd": "sodipodi",
 }
 
 # Serialise the SVG namespace as the default one and XLink as "xlink" so the
@@ -415,8 +421,106 @@ ET.register_namespace("xlink", XLINK_NS)
 for _uri, _prefix in _METADATA_NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
-_DANGEROUS_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
-_ANIMATION_ELEMENTS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
+# The sanitiser is an allow-list: an element not named here (in the SVG
+# namespace, exact case, as XML compares names) is removed with everything in
+# it; an attribute not named here is removed on its own. What is left is
+# static SVG: shapes, text, paint servers, clipping, masking, filters and
+# structure. Left out on purpose: script, foreignObject, animation (set,
+# animate*, mpath, discard: "static SVG only", and animation can rewrite any
+# attribute after it was checked), SVG fonts, cursor, color-profile and tref
+# (they load other documents), view, and every element of another namespace
+# (XHTML <style>, <iframe>, <script> would work inside an SVG document).
+_SVG_ELEMENTS = frozenset(
+    {
+        "svg", "g", "defs", "symbol", "use", "switch", "a", "title", "desc", "metadata", "style",
+        "rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "image",
+        "text", "tspan", "textPath",
+        "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "marker",
+        "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix",
+        "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood",
+        "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feImage", "feMerge",
+        "feMergeNode", "feMorphology", "feOffset", "fePointLight", "feSpecularLighting",
+        "feSpotLight", "feTile", "feTurbulence",
+    }
+)  # fmt: skip
+
+# Attributes kept on any allowed element (each value still passes the CSS
+# check below). No on* handlers, no xml:base, no requiredExtensions (URIs),
+# no target, no xlink:* other than href.
+_SVG_ATTRIBUTES = frozenset(
+    {
+        # core, styling, conditional processing
+        "id", "class", "style", "lang", f"{{{XML_NS}}}lang", f"{{{XML_NS}}}space", "systemLanguage",
+        "tabindex", "media", "type",
+        # geometry and coordinate systems
+        "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "fr", "width", "height",
+        "d", "points", "pathLength", "transform", "viewBox", "preserveAspectRatio", "version", "baseProfile",
+        "gradientUnits", "gradientTransform", "spreadMethod", "offset", "patternUnits", "patternContentUnits",
+        "patternTransform", "clipPathUnits", "maskUnits", "maskContentUnits", "markerUnits", "markerWidth",
+        "markerHeight", "refX", "refY", "orient",
+        # text
+        "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "method", "spacing", "side",
+        # filters
+        "filterUnits", "primitiveUnits", "in", "in2", "result", "stdDeviation", "mode", "operator",
+        "k1", "k2", "k3", "k4", "values", "tableValues", "slope", "intercept", "amplitude", "exponent",
+        "kernelMatrix", "kernelUnitLength", "order", "divisor", "bias", "targetX", "targetY", "edgeMode",
+        "preserveAlpha", "surfaceScale", "diffuseConstant", "specularConstant", "specularExponent",
+        "limitingConeAngle", "azimuth", "elevation", "pointsAtX", "pointsAtY", "pointsAtZ", "z", "scale",
+        "xChannelSelector", "yChannelSelector", "radius", "baseFrequency", "numOctaves", "seed",
+        "stitchTiles", "crossorigin",
+        # presentation attributes
+        "alignment-baseline", "baseline-shift", "clip", "clip-path", "clip-rule", "color",
+        "color-interpolation", "color-interpolation-filters", "color-rendering", "direction", "display",
+        "dominant-baseline", "fill", "fill-opacity", "fill-rule", "filter", "flood-color", "flood-opacity",
+        "font", "font-family", "font-size", "font-size-adjust", "font-stretch", "font-style",
+        "font-variant", "font-weight", "glyph-orientation-horizontal", "glyph-orientation-vertical",
+        "image-rendering", "isolation", "kerning", "letter-spacing", "lighting-color", "marker",
+        "marker-start", "marker-mid", "marker-end", "mask", "mask-type", "mix-blend-mode", "opacity",
+        "overflow", "paint-order", "pointer-events", "shape-rendering", "stop-color", "stop-opacity",
+        "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin",
+        "stroke-miterlimit", "stroke-opacity", "stroke-width", "text-anchor", "text-decoration",
+        "text-rendering", "transform-box", "transform-origin", "unicode-bidi", "vector-effect",
+        "visibility", "word-spacing", "writing-mode",
+    }
+)  # fmt: skip
+_HREF_ATTRIBUTES = frozenset({"href", f"{{{XLINK_NS}}}href"})
+# Elements whose href means something in static SVG; it may only name a
+# #fragment of this document (plus an embedded raster picture on <image>).
+_HREF_ELEMENTS = frozenset(
+    {"a", "use", "image", "feImage", "linearGradient", "radialGradient", "pattern", "filter", "textPath"}
+)
+
+# CSS, read token by token as a browser reads it (tinycss2 follows CSS Syntax
+# Level 3: escapes decoded, comments dropped, names case-insensitive). A value
+# or stylesheet is kept only when every at-rule and function is on these
+# lists and every url() names a #fragment; anything else (@import,
+# @font-face, image-set(), expression(), src(), a url() to anywhere else, a
+# token the parser cannot read) rejects the whole value or stylesheet.
+_CSS_AT_RULES = frozenset({"media", "supports", "layer", "container", "keyframes", "-webkit-keyframes"})
+_CSS_FUNCTIONS = frozenset(
+    {
+        # colours and arithmetic
+        "rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch", "color", "color-mix",
+        "light-dark", "calc", "min", "max", "clamp", "round", "mod", "rem", "abs", "sign", "sin", "cos",
+        "tan", "asin", "acos", "atan", "atan2", "pow", "sqrt", "hypot", "log", "exp", "var",
+        # transforms
+        "matrix", "matrix3d", "translate", "translatex", "translatey", "translatez", "translate3d",
+        "scale", "scalex", "scaley", "scalez", "scale3d", "rotate", "rotatex", "rotatey", "rotatez",
+        "rotate3d", "skew", "skewx", "skewy", "perspective",
+        # filter functions, gradients, shapes, timing
+        "blur", "brightness", "contrast", "drop-shadow", "grayscale", "hue-rotate", "invert", "opacity",
+        "saturate", "sepia", "linear-gradient", "radial-gradient", "conic-gradient",
+        "repeating-linear-gradient", "repeating-radial-gradient", "repeating-conic-gradient",
+        "inset", "circle", "ellipse", "polygon", "path", "rect", "xywh", "cubic-bezier", "steps", "linear",
+        # selectors
+        "not", "is", "where", "has", "nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type",
+        "lang", "dir",
+    }
+)  # fmt: skip
+# Names that only ever load code (old IE / Firefox); refused even without url().
+_CSS_FORBIDDEN_NAMES = frozenset({"behavior", "-moz-binding"})
+# What a URL parser strips from both ends before looking at a URL.
+_URL_STRIPPED = "".join(chr(code) for code in range(0x21))
 
 _PROLOG_RE = re.compile(
     r"""\A\s*(?:<\?xml\s[^>]*?\?>)?(?:\s+|<!--.*?-->)*""",
@@ -428,11 +532,6 @@ _ENCODING_RE = re.compile(r"""\A\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9.
 _CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20\x7f]+")
 _DATA_IMAGE_RE = re.compile(r"\Adata:image/(?:png|jpeg|webp);base64,[A-Za-z0-9+/=]*\Z", re.IGNORECASE)
 _LENGTH_RE = re.compile(r"\A\s*\+?((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:px)?\s*\Z")
-_CSS_HEX_ESCAPE_RE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?")
-_CSS_ESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
-_CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
-_CSS_URL_RE = re.compile(r"url\(\s*['\"]?\s*(.?)")
-_CSS_FORBIDDEN = ("@import", "expression(", "javascript:", "image-set(", "-moz-binding", "behavior:")
 
 
 def _looks_like_svg(head: bytes) -> bool:
@@ -483,6 +582,9 @@ def _inspect_svg(data: bytes) -> tuple[bytes, int | None, int | None]:
             status_code=415,
         )
     _sanitize_svg(root)
+    # The document is written anew from the cleaned tree: whatever stood
+    # outside the root element (processing instructions such as
+    # <?xml-stylesheet?>, comments) is gone.
     body = ET.tostring(root, encoding="unicode")
     sanitized = ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
     width, height = _svg_size(root)
@@ -498,17 +600,35 @@ def _split_name(name: str) -> tuple[str | None, str]:
 
 def _sanitize_svg(root: ET.Element) -> None:
     _sanitize_attributes(root)
-    stack: list[tuple[ET.Element, int]] = [(root, 1)]
+    stack: list[tuple[ET.Element, int, bool]] = [(root, 1, False)]
     while stack:
-        parent, depth = stack.pop()
+        parent, depth, in_metadata = stack.pop()
         if depth > MAX_SVG_DEPTH:
             raise _svg_error(f"The SVG file is nested more than {MAX_SVG_DEPTH} elements deep.")
         for child in list(parent):
-            if _element_is_dangerous(child):
+            if not _element_is_allowed(child, in_metadata=in_metadata):
                 _remove_keeping_tail(parent, child)
                 continue
+            if in_metadata:
+                child.attrib.clear()
+                stack.append((child, depth + 1, True))
+                continue
             _sanitize_attributes(child)
-            stack.append((child, depth + 1))
+            local = _split_name(child.tag)[1]
+            if local == "style":
+                if not _keep_stylesheet(child):
+                    _remove_keeping_tail(parent, child)
+                continue  # a kept <style> has no children left
+            stack.append((child, depth + 1, local == "metadata"))
+
+
+def _element_is_allowed(element: ET.Element, *, in_metadata: bool) -> bool:
+    if not isinstance(element.tag, str):  # comments, processing instructions
+        return False
+    ns, local = _split_name(element.tag)
+    if in_metadata:
+        return ns in _METADATA_NAMESPACES
+    return ns == SVG_NS and local in _SVG_ELEMENTS
 
 
 def _remove_keeping_tail(parent: ET.Element, child: ET.Element) -> None:
@@ -524,39 +644,38 @@ def _remove_keeping_tail(parent: ET.Element, child: ET.Element) -> None:
     parent.remove(child)
 
 
-def _element_is_dangerous(element: ET.Element) -> bool:
-    if not isinstance(element.tag, str):  # comments, processing instructions
-        return True
-    ns, local = _split_name(element.tag)
-    if ns in _METADATA_NAMESPACES:
-        return False
-    if ns != SVG_NS:  # XHTML, MathML, XML Events, un-namespaced ...
-        return True
-    name = local.lower()
-    if name in _DANGEROUS_ELEMENTS:
-        return True
-    if name in _ANIMATION_ELEMENTS:
-        target = _CONTROL_OR_SPACE_RE.sub("", element.get("attributeName", "")).lower()
-        target = target.rpartition(":")[2]
-        if target == "href" or target.startswith("on"):
-            return True
-    return name == "style" and _css_is_dangerous(element.text or "")
+def _keep_stylesheet(style: ET.Element) -> bool:
+    """Make ``style`` hold one checked stylesheet; False when it must go.
+
+    A browser applies the concatenation of all text directly inside <style>:
+    its text, CDATA sections (the parser already merged those) and the text
+    after each child element. So that whole text is the stylesheet, and the
+    children (never part of a stylesheet, never needed) are removed.
+    """
+    stylesheet = (style.text or "") + "".join(child.tail or "" for child in style)
+    for child in list(style):
+        style.remove(child)
+    style.text = stylesheet or None
+    return _css_is_safe(tinycss2.parse_stylesheet(stylesheet))
 
 
 def _sanitize_attributes(element: ET.Element) -> None:
     _, element_local = _split_name(element.tag)
     for key, value in list(element.attrib.items()):
-        ns, local = _split_name(key)
-        name = local.lower()
-        if name.startswith("on") or (ns == XML_NS and name == "base"):
-            unsafe = True
-        elif name == "href":
-            unsafe = not _href_is_safe(value, on_image=element_local == "image")
-        else:
-            # style="...", and presentation attributes such as fill="url(...)"
-            unsafe = _css_is_dangerous(value)
-        if unsafe:
+        if not _attribute_is_safe(element_local, key, value):
             del element.attrib[key]
+
+
+def _attribute_is_safe(element: str, key: str, value: str) -> bool:
+    if key in _HREF_ATTRIBUTES:
+        return element in _HREF_ELEMENTS and _href_is_safe(value, on_image=element == "image")
+    if key not in _SVG_ATTRIBUTES:
+        return False
+    if key == "style":
+        return _css_is_safe(tinycss2.parse_blocks_contents(value))
+    # Presentation attributes are CSS values (fill="url(...)"); geometry and
+    # names read as harmless CSS tokens, so one check covers every value.
+    return _css_is_safe(tinycss2.parse_component_value_list(value))
 
 
 def _href_is_safe(value: str, *, on_image: bool) -> bool:
@@ -567,20 +686,53 @@ def _href_is_safe(value: str, *, on_image: bool) -> bool:
     return on_image and bool(_DATA_IMAGE_RE.match(compact))
 
 
-def _css_is_dangerous(css: str) -> bool:
-    """CSS that could load something or run script."""
+def _css_is_safe(nodes: list) -> bool:
+    """Whether parsed CSS loads nothing and runs nothing (see _CSS_FUNCTIONS)."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind == "error":  # a browser's error recovery is not ours to guess
+            return False
+        if kind == "url":
+            if not _css_url_is_local(node.value):
+                return False
+        elif kind == "function":
+            if node.lower_name == "url":
+                arguments = [arg for arg in node.arguments if arg.type not in ("whitespace", "comment")]
+                if len(arguments) != 1 or arguments[0].type != "string":
+                    return False
+                if not _css_url_is_local(arguments[0].value):
+                    return False
+            elif node.lower_name not in _CSS_FUNCTIONS:
+                return False
+            else:
+                stack.extend(node.arguments)
+        elif kind == "at-rule":
+            if node.lower_at_keyword not in _CSS_AT_RULES:
+                return False
+            stack.extend(node.prelude)
+            stack.extend(node.content or ())
+        elif kind == "at-keyword":  # an at-rule nested in a rule's block
+            if node.lower_value not in _CSS_AT_RULES:
+                return False
+        elif kind == "qualified-rule":
+            stack.extend(node.prelude)
+            stack.extend(node.content)
+        elif kind == "declaration":
+            if node.lower_name in _CSS_FORBIDDEN_NAMES:
+                return False
+            stack.extend(node.value)
+        elif kind == "ident":
+            if node.lower_value in _CSS_FORBIDDEN_NAMES:
+                return False
+        elif kind in ("() block", "[] block", "{} block"):
+            stack.extend(node.content)
+    return True
 
-    def unescape_hex(match: re.Match) -> str:
-        code = int(match.group(1), 16)
-        return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
 
-    text = _CSS_HEX_ESCAPE_RE.sub(unescape_hex, css)
-    text = _CSS_ESCAPE_RE.sub(r"\1", text)
-    text = _CSS_COMMENT_RE.sub("", text).lower()
-    compact = _CONTROL_OR_SPACE_RE.sub("", text)
-    if any(token in compact for token in _CSS_FORBIDDEN):
-        return True
-    return any(match.group(1) != "#" for match in _CSS_URL_RE.finditer(text))
+def _css_url_is_local(value: str) -> bool:
+    return value.strip(_URL_STRIPPED).startswith("#")
 
 
 def _svg_length(value: str | None) -> float | None:
