@@ -1,9 +1,13 @@
 """Liveness and readiness: what /healthz reports."""
 
+import functools
 import logging
+import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 
 from klipperiwc_site.cache import OUTAGE_ERRORS, redis_address
@@ -40,11 +44,67 @@ def check_redis() -> bool:
         return False
 
 
+def check_storage() -> bool:
+    """The board-asset store: the local folder can be written, or the S3 bucket answers."""
+    storage = storages["board_assets"]
+    try:
+        if isinstance(storage, FileSystemStorage):
+            return _folder_writable(Path(storage.location))
+        _s3_health_client(storage).head_bucket(Bucket=storage.bucket_name)
+    except Exception as error:
+        # Expected while the store is away: one line, no traceback. botocore's
+        # messages name the endpoint and bucket, never the credentials.
+        logger.warning("Health check: board-asset storage unavailable (%s: %s)", type(error).__name__, error)
+        return False
+    return True
+
+
+def _folder_writable(folder: Path) -> bool:
+    # FileSystemStorage creates its folder on the first save; so does this.
+    folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(f"{folder} is not writable by this process")
+    return True
+
+
+def _s3_health_client(storage):
+    return _s3_client(
+        storage,
+        (storage.endpoint_url, storage.region_name, storage.access_key, storage.secret_key, storage.security_token),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _s3_client(storage, _identity):
+    """A client like the storage's own, with short timeouts and no retries.
+
+    The storage's client waits and retries as an upload should; a health check
+    must answer within a probe's timeout. Made once per configuration: making
+    a boto3 client costs more than the check itself.
+    """
+    from botocore.config import Config
+
+    config = storage.client_config.merge(
+        Config(connect_timeout=2, read_timeout=2, retries={"max_attempts": 1, "mode": "standard"})
+    )
+    # django-storages' own session (keys, profile or the environment's credentials).
+    session = storage._create_session()
+    return session.client(
+        "s3",
+        region_name=storage.region_name,
+        use_ssl=storage.use_ssl,
+        endpoint_url=storage.endpoint_url,
+        config=config,
+        verify=storage.verify,
+    )
+
+
 def health_report() -> tuple[bool, dict]:
     """(healthy, report) with "ok" or "unavailable" for each part checked."""
     checks = {"database": check_database}
     if settings.REDIS_URL:
         checks["redis"] = check_redis
+    checks["storage"] = check_storage
     parts = {name: ("ok" if check() else "unavailable") for name, check in checks.items()}
     healthy = all(state == "ok" for state in parts.values())
     return healthy, {"status": "ok" if healthy else "unavailable", **parts}

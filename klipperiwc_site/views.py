@@ -13,6 +13,10 @@ _health_shape = inline_serializer(
         "redis": serializers.ChoiceField(
             choices=["ok", "unavailable"], required=False, help_text="Only when REDIS_URL is set."
         ),
+        "storage": serializers.ChoiceField(
+            choices=["ok", "unavailable"],
+            help_text="The board-asset store: the local folder can be written, or the S3 bucket answers.",
+        ),
     },
 )
 

@@ -51,12 +51,13 @@ def test_status_reads_answer_and_history_grows_while_redis_is_down(site, redis_s
         status, body = get(url + path)
         assert status == 200, (path, body)
     assert history_rows(database) >= before + 3
-    assert get(f"{url}/healthz") == (503, {"status": "unavailable", "database": "ok", "redis": "unavailable"})
+    unavailable = {"status": "unavailable", "database": "ok", "redis": "unavailable", "storage": "ok"}
+    assert get(f"{url}/healthz") == (503, unavailable)
 
     redis_server.start()
     # The first request after the restart already reaches the new server
     # through the stale pooled connection.
-    assert get(f"{url}/healthz") == (200, {"status": "ok", "database": "ok", "redis": "ok"})
+    assert get(f"{url}/healthz") == (200, {"status": "ok", "database": "ok", "redis": "ok", "storage": "ok"})
     assert get(f"{url}/api/status")[0] == 200
 
     text = log.read_text()

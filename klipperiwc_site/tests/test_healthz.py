@@ -14,7 +14,7 @@ def test_it_answers_ok_when_the_database_answers(client, settings):
     settings.REDIS_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
     assert response["Cache-Control"] == "no-store"
 
 
@@ -36,7 +36,7 @@ def test_it_answers_503_naming_the_database_when_a_query_fails(client, settings,
     monkeypatch.setattr(health, "connections", {"default": BrokenConnection()})
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unavailable"}
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "storage": "ok"}
 
 
 HEALTH_THROUGH_CLIENT = """
@@ -58,7 +58,7 @@ def test_it_answers_503_when_the_postgres_server_is_unreachable(manage, project_
     assert result.returncode == 0, result.stderr
     status, body = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "503"
-    assert json.loads(body) == {"status": "unavailable", "database": "unavailable"}
+    assert json.loads(body) == {"status": "unavailable", "database": "unavailable", "storage": "ok"}
 
 
 @pytest.mark.requires_redis
@@ -68,7 +68,7 @@ def test_it_reports_redis_when_configured(manage, project_env, redis_url, tmp_pa
     assert result.returncode == 0, result.stderr
     status, body = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "200"
-    assert json.loads(body) == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert json.loads(body) == {"status": "ok", "database": "ok", "redis": "ok", "storage": "ok"}
 
 
 def test_it_answers_503_naming_redis_when_redis_is_unreachable(manage, project_env, tmp_path):
@@ -79,4 +79,5 @@ def test_it_answers_503_naming_redis_when_redis_is_unreachable(manage, project_e
         "status": "unavailable",
         "database": "ok",
         "redis": "unavailable",
+        "storage": "ok",
     }

@@ -15,7 +15,7 @@ def test_it_deploys_restarts_without_a_second_copy_and_stops(deployment):
 
     first = deployment.run()
     assert first.returncode == 0, first.stdout + first.stderr
-    assert healthz(port) == (200, {"status": "ok", "database": "ok"})
+    assert healthz(port) == (200, {"status": "ok", "database": "ok", "storage": "ok"})
     key_file = directory / "data" / "secret_key"
     assert key_file.is_file()
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -26,7 +26,7 @@ def test_it_deploys_restarts_without_a_second_copy_and_stops(deployment):
 
     second = deployment.run()
     assert second.returncode == 0, second.stdout + second.stderr
-    assert healthz(port) == (200, {"status": "ok", "database": "ok"})
+    assert healthz(port) == (200, {"status": "ok", "database": "ok", "storage": "ok"})
     second_mains = main_processes(directory)
     counts = {kind: len(pids) for kind, pids in second_mains.items()}
     assert counts == {"web": 1, "daphne": 0, "celery": 1}, second_mains

@@ -27,4 +27,4 @@ def test_a_port_held_by_another_program_leaves_the_running_copy_alone(deployment
     assert "nothing was stopped" in result.stderr
     assert "Stopping the running copy" not in result.stdout
     assert main_processes(deployment.directory) == running
-    assert healthz(deployment.port) == (200, {"status": "ok", "database": "ok"})
+    assert healthz(deployment.port) == (200, {"status": "ok", "database": "ok", "storage": "ok"})

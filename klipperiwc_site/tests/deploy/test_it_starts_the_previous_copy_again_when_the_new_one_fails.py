@@ -25,7 +25,7 @@ def test_the_previous_copy_serves_again_after_a_failed_restart(deployment):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "did not answer 200 within 5 s" in result.stderr
     assert "the previous copy runs again" in result.stderr
-    assert healthz(deployment.port) == (200, {"status": "ok", "database": "ok"})
+    assert healthz(deployment.port) == (200, {"status": "ok", "database": "ok", "storage": "ok"})
     again = main_processes(deployment.directory)
     assert {kind: len(pids) for kind, pids in again.items()} == {"web": 1, "daphne": 0, "celery": 1}, again
     assert set(again["web"]).isdisjoint(previous["web"])
