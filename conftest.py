@@ -248,18 +248,24 @@ def _free_port() -> int:
 @pytest.fixture
 def start_daphne():
     """Start daphne processes serving this project; returns each one's base URL once /healthz answers."""
+    import tempfile
     import time
     import urllib.request
+    from contextlib import ExitStack
 
     processes = []
+    outputs = ExitStack()
 
     def start(env: dict[str, str]) -> str:
         port = _free_port()
+        # A file, not a pipe: nobody reads the output while the test runs, and a pipe
+        # blocks the server once 64 KB of access log fill it (a thousand requests).
+        output = outputs.enter_context(tempfile.TemporaryFile(mode="w+"))  # noqa: SIM115 (closed at teardown)
         process = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "klipperiwc_site.asgi:application"],
             cwd=PROJECT_ROOT,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=output,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -268,7 +274,8 @@ def start_daphne():
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"daphne exited: {process.stdout.read()[-2000:]}")
+                output.seek(0)
+                raise AssertionError(f"daphne exited: {output.read()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                     if response.status == 200:
@@ -278,9 +285,10 @@ def start_daphne():
                     raise
                 time.sleep(0.2)
 
-    yield start
-    for process in processes:
-        stop_process(process)
+    with outputs:
+        yield start
+        for process in processes:
+            stop_process(process)
 
 
 class RedisServer:

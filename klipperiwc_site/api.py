@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import InvalidPage
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -62,11 +62,51 @@ def _summary(errors: dict) -> str:
 
 
 class Pagination(PageNumberPagination):
-    """?page=N&page_size=M (at most 500); a page past the end is a 404 naming the last page."""
+    """?page=N&page_size=M (1..500); a page past the end is a 404 naming the last page."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        # DRF silently answers 50 rows for page_size=0 or "abc" and caps 9999 at 500:
+        # a client would never learn that it asked for something else than it got.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"{raw!r} is not a whole number from 1 to {self.max_page_size}."]}
+            )
+        return value
+
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        page["required"] = ["count", "next", "previous", "results"]  # always sent; next/previous may be null
+        page["properties"]["count"]["minimum"] = 0
+        return page
+
+    def get_schema_operation_parameters(self, view):
+        bounds = {
+            self.page_query_param: (
+                {"minimum": 1},
+                "Page number, from 1; a page past the last one is a 404 naming the last page.",
+            ),
+            self.page_size_query_param: (
+                {"minimum": 1, "maximum": self.max_page_size, "default": self.page_size},
+                f"Results per page, 1..{self.max_page_size} (default {self.page_size}); anything else is a 400.",
+            ),
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            schema, description = bounds[parameter["name"]]
+            parameter["schema"].update(schema)
+            parameter["description"] = description
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

@@ -268,6 +268,8 @@ else:
         raise ConfigError("BOARD_ASSET_STORAGE_BACKEND=s3 needs BOARD_ASSET_S3_BUCKET (the bucket name).")
     BOARD_ASSET_S3_ENDPOINT = env.optional_url("BOARD_ASSET_S3_ENDPOINT", schemes=("https", "http"))
     BOARD_ASSET_PUBLIC_URL = env.optional_url("BOARD_ASSET_S3_PUBLIC_URL", schemes=("https", "http"))
+    import botocore.config  # only here: local storage needs no boto at start-up
+
     STORAGES["board_assets"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -280,9 +282,18 @@ else:
             "querystring_auth": True,
             "querystring_expire": BOARD_ASSET_SIGNED_URL_SECONDS,
             "file_overwrite": False,
-            "signature_version": "s3v4",
-            # S3-compatible servers (MinIO, SeaweedFS, ...) want path-style URLs.
-            "addressing_style": "path" if BOARD_ASSET_S3_ENDPOINT else None,
+            # botocore waits 60 s per connection attempt and retries several
+            # times: an S3 that drops packets would hold an upload or a delete
+            # (and the asset row it locks) for minutes. A store that does not
+            # answer within these bounds is "unavailable" (503) instead.
+            "client_config": botocore.config.Config(
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 2, "mode": "standard"},
+                signature_version="s3v4",
+                # S3-compatible servers (MinIO, SeaweedFS, ...) want path-style URLs.
+                s3={"addressing_style": "path" if BOARD_ASSET_S3_ENDPOINT else None},
+            ),
         },
     }
 # Uploads above this size stream to a temporary file instead of memory.
@@ -320,6 +331,33 @@ SPECTACULAR_SETTINGS = {
         "ModerationStatusEnum": "assets.models.ModerationStatus.choices",
         "VisibilityEnum": "assets.models.Visibility.choices",
     },
+    # The board-asset tokens are headers the views check themselves (assets/permissions.py),
+    # not DRF authentication classes: declared here so Swagger's Authorize offers them, and
+    # named per operation with extend_schema(auth=...). Operations without a requirement are public.
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "uploadToken": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Board-Assets-Key",
+                "description": "BOARD_ASSET_UPLOAD_TOKEN: uploads and metadata changes.",
+            },
+            "moderatorToken": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Board-Assets-Moderator",
+                "description": "BOARD_ASSET_MODERATION_TOKEN: the moderation queue, decisions and deletes.",
+            },
+        }
+    },
+    # Only the schemes above are documented: no operation is meant to be used with a session.
+    "AUTHENTICATION_WHITELIST": [],
+    # Request bodies get their own components, so an upload's file is a binary part, not a URL.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "klipperiwc_site.openapi.shared_error_responses",
+    ],
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -15,12 +15,20 @@ API_REVIEWER = "moderation API"
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo (or "status" on the upload token) is not silently ignored."""
+    """Refuses fields it does not know (a typo, or "status" on the upload token) and non-text for text fields."""
 
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: "Unknown field." for name in unknown})
+        # DRF's CharField takes 0 for "0": a number where text belongs is the client's mistake.
+        not_text = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, serializers.CharField) and not isinstance(self.initial_data.get(name, ""), str)
+        ]
+        if not_text:
+            raise serializers.ValidationError({name: "Must be a string." for name in not_text})
         return attrs
 
 

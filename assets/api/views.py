@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpResponseRedirect, JsonResponse
-from django.views import View
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http_status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,16 +25,23 @@ from assets.api.uploads import SizeLimitUploadHandler
 from assets.models import BoardAsset, ModerationStatus
 from assets.permissions import MODERATOR_HEADER, UPLOAD_HEADER, Role, TokenMissing, require_role, roles_of
 from klipperiwc_site.api import ErrorSerializer, Pagination
+from klipperiwc_site.openapi import ANYONE_OR_TOKEN, DATABASE_DOWN, MODERATOR, UPLOADER
 
-UPLOAD_TOKEN = OpenApiParameter(UPLOAD_HEADER, str, OpenApiParameter.HEADER, description="BOARD_ASSET_UPLOAD_TOKEN")
-MODERATOR_TOKEN = OpenApiParameter(
-    MODERATOR_HEADER, str, OpenApiParameter.HEADER, description="BOARD_ASSET_MODERATION_TOKEN"
+# The tokens are security schemes (SPECTACULAR_SETTINGS), named per operation with auth=.
+ASSET_ID = OpenApiParameter("asset_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+NO_ASSET = OpenApiResponse(ErrorSerializer, description="No board asset with that id (that the caller may see).")
+WRONG_TOKEN = OpenApiResponse(ErrorSerializer, description="A token header with a wrong token, or the other role's.")
+UNAVAILABLE = OpenApiResponse(ErrorSerializer, description=DATABASE_DOWN)
+TOKEN_ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="No token header; the answer names the one needed."),
+    403: WRONG_TOKEN,
+    503: OpenApiResponse(
+        ErrorSerializer, description=f"The token's variable is not set on this server. {DATABASE_DOWN}"
+    ),
+}
+CHALLENGE = OpenApiParameter(
+    "WWW-Authenticate", str, OpenApiParameter.HEADER, response=[401], description="Names the token header."
 )
-OPTIONAL_TOKENS = [
-    OpenApiParameter(UPLOAD_HEADER, str, OpenApiParameter.HEADER, required=False, description="Upload token"),
-    OpenApiParameter(MODERATOR_HEADER, str, OpenApiParameter.HEADER, required=False, description="Moderator token"),
-]
-TOKEN_ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 503: ErrorSerializer}
 
 
 class AssetProblem(APIException):
@@ -63,17 +72,24 @@ class _AssetView(APIView):
 
 
 class BoardAssetListView(_AssetView):
+    pagination_class = Pagination
+
     @extend_schema(
         summary="List board assets",
         description="Approved public assets, newest first. With the upload or moderator token: "
         "every asset, private ones too, optionally filtered by status.",
         parameters=[
-            *OPTIONAL_TOKENS,
             OpenApiParameter("status", str, enum=ModerationStatus.values, description="Needs a token."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
+            CHALLENGE,
         ],
-        responses={200: BoardAssetSerializer(many=True), 400: ErrorSerializer, **TOKEN_ERRORS},
+        responses={
+            200: BoardAssetSerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, description="status is not one of the moderation states."),
+            401: OpenApiResponse(ErrorSerializer, description="status without a token header."),
+            403: WRONG_TOKEN,
+            503: UNAVAILABLE,
+        },
+        auth=ANYONE_OR_TOKEN,
         tags=["board assets"],
     )
     def get(self, request):
@@ -84,7 +100,7 @@ class BoardAssetListView(_AssetView):
         if wanted is not None and not privileged:
             raise TokenMissing(f"{UPLOAD_HEADER} or {MODERATOR_HEADER}")
         assets = selectors.asset_list(privileged=privileged, status=wanted)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(assets, request, view=self)
         data = BoardAssetSerializer(page, many=True, context=self.context(privileged=privileged)).data
         return paginator.get_paginated_response(data)
@@ -93,7 +109,7 @@ class BoardAssetListView(_AssetView):
         summary="Upload a board graphic",
         description="multipart/form-data. PNG, JPEG, WebP or SVG, judged by content; SVG is sanitised. "
         "The asset starts pending.",
-        parameters=[UPLOAD_TOKEN],
+        parameters=[CHALLENGE],
         request={"multipart/form-data": UploadSerializer},
         responses={
             201: BoardAssetSerializer,
@@ -103,6 +119,7 @@ class BoardAssetListView(_AssetView):
             415: OpenApiResponse(ErrorSerializer, description="Not a PNG, JPEG, WebP or SVG image."),
             **TOKEN_ERRORS,
         },
+        auth=UPLOADER,
         tags=["board assets"],
     )
     def post(self, request):
@@ -128,8 +145,9 @@ class BoardAssetDetailView(_AssetView):
     @extend_schema(
         summary="One board asset",
         description="Approved public assets for everyone; any asset, with its moderation events, for token holders.",
-        parameters=OPTIONAL_TOKENS,
-        responses={200: BoardAssetWithEventsSerializer, 404: ErrorSerializer, **TOKEN_ERRORS},
+        parameters=[ASSET_ID],
+        responses={200: BoardAssetWithEventsSerializer, 403: WRONG_TOKEN, 404: NO_ASSET, 503: UNAVAILABLE},
+        auth=ANYONE_OR_TOKEN,
         tags=["board assets"],
     )
     def get(self, request, asset_id):
@@ -140,9 +158,10 @@ class BoardAssetDetailView(_AssetView):
 
     @extend_schema(
         summary="Change title, description or visibility",
-        parameters=[UPLOAD_TOKEN],
-        request=UpdateSerializer,
-        responses={200: BoardAssetSerializer, 400: ErrorSerializer, 404: ErrorSerializer, **TOKEN_ERRORS},
+        parameters=[ASSET_ID, CHALLENGE],
+        request={"application/json": UpdateSerializer},
+        responses={200: BoardAssetSerializer, 400: ErrorSerializer, 404: NO_ASSET, **TOKEN_ERRORS},
+        auth=UPLOADER,
         tags=["board assets"],
     )
     def patch(self, request, asset_id):
@@ -155,9 +174,10 @@ class BoardAssetDetailView(_AssetView):
 
     @extend_schema(
         summary="Delete an asset and its files",
-        parameters=[MODERATOR_TOKEN],
+        parameters=[ASSET_ID, CHALLENGE],
         request=None,
-        responses={204: None, 404: ErrorSerializer, **TOKEN_ERRORS},
+        responses={204: None, 404: NO_ASSET, **TOKEN_ERRORS},
+        auth=MODERATOR,
         tags=["board assets"],
     )
     def delete(self, request, asset_id):
@@ -168,15 +188,18 @@ class BoardAssetDetailView(_AssetView):
 
 
 class ModerationQueueView(_AssetView):
+    pagination_class = Pagination
+
     @extend_schema(
         summary="Pending assets, oldest first",
-        parameters=[MODERATOR_TOKEN, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        parameters=[CHALLENGE],
         responses={200: BoardAssetSerializer(many=True), **TOKEN_ERRORS},
+        auth=MODERATOR,
         tags=["board assets"],
     )
     def get(self, request):
         require_role(request, Role.MODERATOR)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.moderation_queue(), request, view=self)
         data = BoardAssetSerializer(page, many=True, context=self.context(privileged=True)).data
         return paginator.get_paginated_response(data)
@@ -185,15 +208,19 @@ class ModerationQueueView(_AssetView):
 class ModerationDecisionView(_AssetView):
     @extend_schema(
         summary="Approve, reject (with notes) or reset an asset to pending",
-        parameters=[MODERATOR_TOKEN],
-        request=ModerationSerializer,
+        parameters=[ASSET_ID, CHALLENGE],
+        request={"application/json": ModerationSerializer},
         responses={
             200: BoardAssetWithEventsSerializer,
             400: ErrorSerializer,
-            404: ErrorSerializer,
-            409: ErrorSerializer,
+            404: NO_ASSET,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="The asset has that status already, or another copy of the file is pending or approved.",
+            ),
             **TOKEN_ERRORS,
         },
+        auth=MODERATOR,
         tags=["board assets"],
     )
     def patch(self, request, asset_id):
@@ -213,7 +240,28 @@ FILE_HEADERS = {
 }
 
 
-class AssetFileView(View):
+class _AnyAccept(BaseContentNegotiation):
+    """The answer is a file, a redirect or a JSON error whatever the client accepts (an <img> sends image/*)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+FILE_RESPONSE_HEADERS = [
+    OpenApiParameter(name, str, OpenApiParameter.HEADER, response=[200], description=f"{value}")
+    for name, value in {
+        **FILE_HEADERS,
+        "Cache-Control": "public, max-age=3600 for approved public assets, else private, no-store",
+        "Content-Disposition": 'inline; filename="<id>.<extension>"',
+    }.items()
+]
+IMAGE = OpenApiResponse(OpenApiTypes.BINARY, description="The bytes, served with the headers below.")
+
+
+class AssetFileView(APIView):
     """The file (or thumbnail) of an asset, for links from asset_url.
 
     Anyone may fetch an approved public asset; anything else needs a signed
@@ -222,7 +270,39 @@ class AssetFileView(View):
     """
 
     variant = "file"
+    # The staff session of an admin preview; tokens and signatures are checked in allowed().
+    authentication_classes = [SessionAuthentication]
+    content_negotiation_class = _AnyAccept
 
+    @extend_schema(
+        summary="An asset's file (/file) or its WebP thumbnail (/thumbnail)",
+        description="/file: the file as stored (PNG, JPEG, WebP or SVG); /thumbnail: a WebP thumbnail, raster "
+        "images only. Approved public assets for everyone; anything else with the signed link from file_url / "
+        "thumbnail_url, a token header, or a staff session. With S3 storage: a redirect to a presigned URL.",
+        parameters=[
+            ASSET_ID,
+            OpenApiParameter(
+                "signature",
+                str,
+                description="From file_url / thumbnail_url; valid for BOARD_ASSET_SIGNED_URL_SECONDS.",
+            ),
+            OpenApiParameter("Location", OpenApiTypes.URI, OpenApiParameter.HEADER, response=[302]),
+            *FILE_RESPONSE_HEADERS,
+        ],
+        responses={
+            **{(200, media_type): IMAGE for media_type in ("image/png", "image/jpeg", "image/webp", "image/svg+xml")},
+            302: OpenApiResponse(description="S3 storage: to a presigned URL of the object."),
+            403: OpenApiResponse(ErrorSerializer, description="The signature is expired or not valid."),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="No such asset, one the caller may not see, no thumbnail (SVG), or the stored file "
+                "is missing.",
+            ),
+            503: UNAVAILABLE,
+        },
+        auth=ANYONE_OR_TOKEN,
+        tags=["board assets"],
+    )
     def get(self, request, asset_id):
         asset = BoardAsset.objects.filter(pk=asset_id).first()
         if asset is None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from boards import selectors
 from boards.klipper import board_pins_cfg
 from boards.models import Board
-from boards.validation import definition_validate, schema_load
+from boards.validation import DEFINITIONS_DIR, definition_load, definition_validate, schema_load
 from klipperiwc_site.api import ErrorSerializer, Pagination, UTCDateTimeField
+from klipperiwc_site.openapi import DATABASE_DOWN, PUBLIC
 
 
 class DefinitionProblemSerializer(serializers.Serializer):
@@ -28,8 +31,25 @@ class DefinitionVerdictSerializer(serializers.Serializer):
     errors = DefinitionProblemSerializer(many=True)
 
 
+class DefinitionRefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = DefinitionProblemSerializer(many=True, required=False, help_text="When the definition itself is wrong.")
+
+
 DEFINITION = OpenApiTypes.OBJECT
+# A real definition, so the docs (and the schema check's examples phase) show a request that works.
+EXAMPLE_DEFINITION = OpenApiExample(
+    "btt-ebb-can-v1.2",
+    value=definition_load(DEFINITIONS_DIR / "bigtreetech" / "btt-ebb-can-v1.2.json"),
+    request_only=True,
+)
 KLIPPER_CFG = OpenApiResponse(OpenApiTypes.STR, description="A [board_pins] section (text/plain).")
+TEXT_HEADERS = [
+    OpenApiParameter(name, str, OpenApiParameter.HEADER, response=[200], description=value)
+    for name, value in (("Content-Disposition", 'inline; filename="<id>.cfg"'), ("X-Content-Type-Options", "nosniff"))
+]
+NO_BOARD = OpenApiResponse(ErrorSerializer, description="No board with that id.")
+UNAVAILABLE = OpenApiResponse(ErrorSerializer, description=DATABASE_DOWN)
 
 
 class BoardSummarySerializer(serializers.ModelSerializer):
@@ -77,16 +97,17 @@ def _board_or_404(board_id: str) -> Board:
 
 
 class BoardListView(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         summary="Search the board catalog",
         parameters=[
             OpenApiParameter("search", str, description="Words matched against name, id, manufacturer and MCU."),
             OpenApiParameter("manufacturer", str, description="Exact manufacturer (case-insensitive)."),
             OpenApiParameter("mcu", str, description="Exact MCU chip or family, e.g. stm32g0b1 or rp2040."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
         ],
-        responses={200: BoardSummarySerializer(many=True), 404: ErrorSerializer},
+        responses={200: BoardSummarySerializer(many=True), 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["boards"],
     )
     def get(self, request):
@@ -94,7 +115,7 @@ class BoardListView(APIView):
         boards = selectors.board_search(
             search=params.get("search", ""), manufacturer=params.get("manufacturer", ""), mcu=params.get("mcu", "")
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(boards, request, view=self)
         return paginator.get_paginated_response(
             BoardSummarySerializer(page, many=True, context={"request": request}).data
@@ -105,7 +126,8 @@ class BoardDetailView(APIView):
     @extend_schema(
         summary="A board's full definition",
         description="The definition file as stored (JSON Schema: GET /api/boards/schema).",
-        responses={200: DEFINITION, 404: ErrorSerializer},
+        responses={200: DEFINITION, 404: NO_BOARD, 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["boards"],
     )
     def get(self, request, board_id):
@@ -115,7 +137,9 @@ class BoardDetailView(APIView):
 class BoardKlipperConfigView(APIView):
     @extend_schema(
         summary="A board's Klipper [board_pins] section",
-        responses={(200, "text/plain"): KLIPPER_CFG, 404: ErrorSerializer},
+        parameters=TEXT_HEADERS,
+        responses={(200, "text/plain"): KLIPPER_CFG, 404: NO_BOARD, 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["boards"],
     )
     def get(self, request, board_id):
@@ -124,7 +148,9 @@ class BoardKlipperConfigView(APIView):
 
 
 class BoardSchemaView(APIView):
-    @extend_schema(summary="The board-definition JSON Schema", responses={200: DEFINITION}, tags=["boards"])
+    @extend_schema(
+        summary="The board-definition JSON Schema", responses={200: DEFINITION}, auth=PUBLIC, tags=["boards"]
+    )
     def get(self, request):
         return Response(schema_load())
 
@@ -132,6 +158,8 @@ class BoardSchemaView(APIView):
 class _DefinitionInView(APIView):
     # A pure computation on the posted JSON: no session, so no CSRF token needed.
     authentication_classes: list = []
+    # A definition is a JSON document: a form body is a 415, not a "definition" of form fields.
+    parser_classes = [parser for parser in api_settings.DEFAULT_PARSER_CLASSES if issubclass(parser, JSONParser)]
 
     def problems(self, request) -> list[dict]:
         return [{"path": error.path, "message": error.message} for error in definition_validate(request.data)]
@@ -140,9 +168,12 @@ class _DefinitionInView(APIView):
 class BoardValidateView(_DefinitionInView):
     @extend_schema(
         summary="Check a board definition",
-        description="Schema and pin rules; each problem names its JSON pointer path.",
-        request=DEFINITION,
-        responses={200: DefinitionVerdictSerializer, 400: ErrorSerializer},
+        description="Schema and pin rules; each problem names its JSON pointer path. Any JSON document is "
+        "checked (an array is an invalid definition, not a bad request).",
+        request=OpenApiTypes.ANY,
+        examples=[EXAMPLE_DEFINITION],
+        responses={200: DefinitionVerdictSerializer},
+        auth=PUBLIC,
         tags=["boards"],
     )
     def post(self, request):
@@ -153,8 +184,17 @@ class BoardValidateView(_DefinitionInView):
 class DefinitionKlipperConfigView(_DefinitionInView):
     @extend_schema(
         summary="Klipper [board_pins] section of a posted definition",
+        description="The definition must pass POST /api/boards/validate (rules: GET /api/boards/schema).",
         request=DEFINITION,
-        responses={(200, "text/plain"): KLIPPER_CFG, 400: ErrorSerializer},
+        examples=[EXAMPLE_DEFINITION],
+        parameters=TEXT_HEADERS,
+        responses={
+            (200, "text/plain"): KLIPPER_CFG,
+            400: OpenApiResponse(
+                DefinitionRefusalSerializer, description="The definition is not valid: each problem by path."
+            ),
+        },
+        auth=PUBLIC,
         tags=["boards"],
     )
     def post(self, request):

@@ -4,7 +4,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -12,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from klipperiwc_site.api import ErrorSerializer, UTCDateTimeField, iso_utc
+from klipperiwc_site.openapi import DATABASE_DOWN, PUBLIC
 from status import selectors, services
 from status.api.params import int_param, printer_param, time_range
 from status.api.serializers import (
@@ -25,10 +32,16 @@ from status.api.serializers import (
 )
 from status.models import JobStatus, PrinterState, StatusSnapshot
 
-PRINTER_PARAM = OpenApiParameter("printer", str, description="Printer slug (default: demo).")
-SINCE_PARAM = OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601, inclusive.")
+PRINTER_PARAM = OpenApiParameter(
+    "printer", str, description="Printer slug (default: demo); GET /api/printers/ lists them."
+)
+SINCE_PARAM = OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601, inclusive; before until.")
 UNTIL_PARAM = OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO 8601, inclusive.")
-ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+NO_PRINTER = OpenApiResponse(ErrorSerializer, description="No printer with that slug.")
+UNAVAILABLE = OpenApiResponse(ErrorSerializer, description=DATABASE_DOWN)
+BAD_RANGE = OpenApiResponse(
+    ErrorSerializer, description="since or until is not an ISO 8601 date-time, out of range, or since >= until."
+)
 
 
 class _CaptureView(APIView):
@@ -46,7 +59,8 @@ class StatusView(_CaptureView):
     @extend_schema(
         summary="Current printer status",
         parameters=[PRINTER_PARAM],
-        responses={200: StatusSerializer, **ERRORS},
+        responses={200: StatusSerializer, 404: NO_PRINTER, 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["status"],
     )
     def get(self, request):
@@ -59,7 +73,8 @@ class JobsView(_CaptureView):
     @extend_schema(
         summary="Active job first, then the queue",
         parameters=[PRINTER_PARAM],
-        responses={200: JobSerializer(many=True), **ERRORS},
+        responses={200: JobSerializer(many=True), 404: NO_PRINTER, 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["status"],
     )
     def get(self, request):
@@ -72,7 +87,8 @@ class TemperaturesView(_CaptureView):
     @extend_schema(
         summary="Latest temperature readings",
         parameters=[PRINTER_PARAM],
-        responses={200: TemperatureSerializer(many=True), **ERRORS},
+        responses={200: TemperatureSerializer(many=True), 404: NO_PRINTER, 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["status"],
     )
     def get(self, request):
@@ -86,7 +102,12 @@ class PrinterListView(ListAPIView):
     def get_queryset(self):
         return selectors.printer_list_with_state()
 
-    @extend_schema(summary="Printers with their latest stored state", tags=["status"])
+    @extend_schema(
+        summary="Printers with their latest stored state",
+        responses={200: PrinterSerializer(many=True), 503: UNAVAILABLE},
+        auth=PUBLIC,
+        tags=["status"],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -110,6 +131,8 @@ class StatusHistoryView(ListAPIView):
     @extend_schema(
         summary="Stored status snapshots, newest first",
         parameters=[PRINTER_PARAM, SINCE_PARAM, UNTIL_PARAM],
+        responses={200: StatusHistorySerializer(many=True), 400: BAD_RANGE, 404: NO_PRINTER, 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["history"],
     )
     def get(self, request, *args, **kwargs):
@@ -133,9 +156,15 @@ class TemperatureHistoryView(APIView):
         parameters=[
             PRINTER_PARAM,
             OpenApiParameter("component", str, description="Only this component (e.g. extruder)."),
-            OpenApiParameter("points", int, description="Buckets per component, 1..2000 (default 200)."),
-            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Default: 6 hours before until."),
-            OpenApiParameter("until", OpenApiTypes.DATETIME, description="Default: now."),
+            OpenApiParameter(
+                "points",
+                {"type": "integer", "minimum": 1, "maximum": 2000, "default": 200},
+                description="Buckets per component, 1..2000 (default 200); anything else is a 400.",
+            ),
+            OpenApiParameter(
+                "since", OpenApiTypes.DATETIME, description="ISO 8601, before until; default: 6 hours before until."
+            ),
+            OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO 8601; default: now."),
         ],
         responses={
             200: inline_serializer(
@@ -151,8 +180,13 @@ class TemperatureHistoryView(APIView):
                     ),
                 },
             ),
-            **ERRORS,
+            400: OpenApiResponse(ErrorSerializer, description=f"{BAD_RANGE.description} Or points outside 1..2000."),
+            404: OpenApiResponse(
+                ErrorSerializer, description="No printer with that slug, or the component has no readings."
+            ),
+            503: UNAVAILABLE,
         },
+        auth=PUBLIC,
         tags=["history"],
     )
     def get(self, request):
@@ -203,6 +237,22 @@ class JobHistoryRowSerializer(serializers.Serializer):
     last_seen = UTCDateTimeField(source="recorded_at")
 
 
+class JobStatisticsSerializer(serializers.Serializer):
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Jobs per last known status.")
+    jobs = serializers.IntegerField()
+    total_print_seconds = serializers.FloatField(help_text="Time jobs were seen running or paused.")
+
+
+# Already a page (Pagination's fields plus the totals): spectacular must not wrap it in a second one.
+@extend_schema_serializer(many=False)
+class JobHistoryPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = JobHistoryRowSerializer(many=True)
+    statistics = JobStatisticsSerializer()
+
+
 class JobHistoryView(ListAPIView):
     serializer_class = JobHistoryRowSerializer
 
@@ -211,31 +261,9 @@ class JobHistoryView(ListAPIView):
 
     @extend_schema(
         summary="Each job once with its last known status, plus totals",
-        parameters=[PRINTER_PARAM, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses={
-            200: inline_serializer(
-                "JobHistoryPage",
-                {
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": JobHistoryRowSerializer(many=True),
-                    "statistics": inline_serializer(
-                        "JobStatistics",
-                        {
-                            "counts": serializers.DictField(
-                                child=serializers.IntegerField(), help_text="Jobs per last known status."
-                            ),
-                            "jobs": serializers.IntegerField(),
-                            "total_print_seconds": serializers.FloatField(
-                                help_text="Time jobs were seen running or paused."
-                            ),
-                        },
-                    ),
-                },
-            ),
-            **ERRORS,
-        },
+        parameters=[PRINTER_PARAM],
+        responses={200: JobHistoryPageSerializer, 404: NO_PRINTER, 503: UNAVAILABLE},
+        auth=PUBLIC,
         tags=["history"],
     )
     def get(self, request, *args, **kwargs):

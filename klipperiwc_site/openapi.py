@@ -1,0 +1,104 @@
+"""OpenAPI schema glue: answers that whole classes of operations share.
+
+Every paginated list can answer "no such page" and "bad page_size", and every
+operation that reads a body can answer "malformed", "too large" and "not a media
+type this endpoint reads". Those come from one place in the code (the pagination
+class, the parsers, the exception handler), so they are added to the schema in one
+place too, by a spectacular post-processing hook, instead of by hand on each view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from rest_framework import serializers
+
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+
+# Security requirements of operations (names of SPECTACULAR_SETTINGS' securitySchemes).
+# An operation with none (auth=[]) is public; a leading {} means "a token is optional".
+PUBLIC: list = []
+UPLOADER = [{"uploadToken": []}]
+MODERATOR = [{"moderatorToken": []}]
+ANYONE_OR_TOKEN = [{}, *UPLOADER, *MODERATOR]
+
+
+def error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+
+
+# For extend_schema(responses=...): an operation that reads or writes the database
+# answers 503 while it is down (klipperiwc_site/api.py's exception handler).
+DATABASE_DOWN = "The database is unavailable; nothing was changed. Try again later."
+
+
+def _paginated(operation: dict) -> bool:
+    return any(p["in"] == "query" and p["name"] == "page" for p in operation.get("parameters", []))
+
+
+def _has(location: str) -> Callable[[dict], bool]:
+    return lambda operation: any(p["in"] == location for p in operation.get("parameters", []))
+
+
+def _reasons() -> list[tuple[Callable[[dict], bool], str, str]]:
+    return [
+        # klipperiwc_site/nul_characters.py, before any view.
+        (_has("query"), "400", "A query parameter with a NUL character."),
+        (_has("path"), "404", "A path with a NUL character."),
+        (_paginated, "400", "page_size outside 1..500."),
+        (_paginated, "404", "A page past the last one (the answer names the last page)."),
+        (lambda op: "requestBody" in op, "400", "A body that does not parse (or JSON nested too deeply)."),
+        (
+            lambda op: "requestBody" in op,
+            "413",
+            f"A body larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes, not counting uploaded files.",
+        ),
+        (lambda op: "requestBody" in op, "415", "A Content-Type this operation does not read."),
+    ]
+
+
+def _typed(parameter: dict) -> bool:
+    schema = parameter.get("schema", {})
+    return schema.get("type") in ("integer", "number") or "format" in schema
+
+
+def shared_error_responses(result, generator, request, public):
+    """Add the error answers above to each operation that can give them, next to its own reasons.
+
+    Also marks typed query parameters (numbers, date-times) as allowing an empty
+    value: ?page=&since= means "the default" everywhere (status/api/params.py,
+    Pagination), as forms send fields left blank.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required") and _typed(parameter):
+                    parameter["allowEmptyValue"] = True
+            responses = operation["responses"]
+            for applies, code, reason in _reasons():
+                if not applies(operation):
+                    continue
+                response = responses.setdefault(code, error_response(""))
+                if reason not in response["description"]:
+                    response["description"] = " ".join(filter(None, [response["description"], reason]))
+    return result
+
+
+class StrictSerializerExtension(OpenApiSerializerExtension):
+    """Serializers that refuse unknown fields say so: additionalProperties is false."""
+
+    target_class = "assets.api.serializers.StrictSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+            for name, field in self.target.fields.items():
+                if isinstance(field, serializers.FileField) and not field.allow_empty_file:
+                    schema["properties"][name]["minLength"] = 1
+        if not vars(type(self.target)).get("__doc__"):
+            schema.pop("description", None)  # StrictSerializer's own docstring, not the subclass's
+        return schema
