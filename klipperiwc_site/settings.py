@@ -288,8 +288,8 @@ else:
             # answer within these bounds is "unavailable" (503) instead.
             "client_config": botocore.config.Config(
                 connect_timeout=5,
-                read_timeout=30,
-                retries={"max_attempts": 2, "mode": "standard"},
+                read_timeout=15,
+                retries={"total_max_attempts": 2, "mode": "standard"},
                 signature_version="s3v4",
                 # S3-compatible servers (MinIO, SeaweedFS, ...) want path-style URLs.
                 s3={"addressing_style": "path" if BOARD_ASSET_S3_ENDPOINT else None},
