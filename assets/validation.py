@@ -251,48 +251,127 @@ def _check_png_structure(file) -> None:
 
 
 def _check_jpeg_structure(file) -> None:
-    """Find the end of the image (EOI); refuse a ZIP hidden after it.
+    """The first image ends at its EOI marker; after it only what its MPF index declares may follow.
 
-    Other data after EOI is tolerated: cameras append further pictures (MPF,
-    Ultra HDR gain maps) and vendor trailers there.
+    Cameras store further pictures after the first one (stereo pairs, Ultra
+    HDR gain maps of phone photos, previews) and list each in an MPF index
+    (APP2 "MPF\\0") with its offset and size; refusing those files would refuse
+    many phone photos. So they are accepted when every further picture is a
+    complete JPEG exactly where and exactly as long as the index says and
+    together they fill the rest of the file. Any other byte after EOI (a ZIP,
+    a script, a motion photo's video, a vendor trailer) makes the file more
+    than a JPEG: 415, as for PNG and WebP.
     """
-    end = _jpeg_end_of_image(file)
+    end, mpf = _jpeg_scan(file, 0)
     if end is None:
         raise _rejected_broken("jpeg")
+    size = file.seek(0, io.SEEK_END)
+    if end == size:
+        return
     if _contains_zip_signature(file, end):
         raise _rejected_polyglot("jpeg", "a ZIP archive follows the image")
+    declared = _mpf_further_images(file, *mpf) if mpf else []
+    if not declared:
+        raise _rejected_polyglot("jpeg", "it has extra data after the image")
+    undeclared = _rejected_polyglot("jpeg", "it has data after the image that its MPF index does not declare")
+    position = end
+    for offset, length in declared:
+        if offset != position:
+            raise undeclared
+        if offset + length > size:
+            raise _rejected_broken("jpeg")
+        file.seek(offset)
+        if _read(file, 3) != _JPEG_MAGIC:
+            raise undeclared
+        image_end, _ = _jpeg_scan(file, offset, find_mpf=False)
+        if image_end is None:
+            raise _rejected_broken("jpeg")
+        if image_end != offset + length:
+            raise undeclared
+        position = image_end
+    if position != size:
+        raise undeclared
 
 
-def _jpeg_end_of_image(file) -> int | None:
-    """Offset just past the EOI marker of the first image, or None if truncated."""
-    file.seek(2)  # after SOI
+# An MPF index lists at most this many pictures here (cameras write 2 to 9).
+_MPF_MAX_IMAGES = 64
+
+
+def _mpf_further_images(file, header: int, length: int) -> list[tuple[int, int]]:
+    """(file offset, size) of each picture after the first that an MPF index declares, by offset.
+
+    ``header`` is the file offset of the index's TIFF header (offsets in the
+    index count from there). A malformed index declares nothing.
+    """
+    file.seek(header)
+    data = _read(file, length)
+    if len(data) < 8 or data[:2] not in (b"II", b"MM"):
+        return []
+    order = "<" if data[:2] == b"II" else ">"
+    magic, ifd = struct.unpack(order + "HI", data[2:8])
+    if magic != 42 or ifd + 2 > len(data):
+        return []
+    (count,) = struct.unpack(order + "H", data[ifd : ifd + 2])
+    entries = None
+    for i in range(count):
+        at = ifd + 2 + 12 * i
+        if at + 12 > len(data):
+            return []
+        tag, _type, number, value = struct.unpack(order + "HHII", data[at : at + 12])
+        if tag == 0xB002:  # MP Entry: 16 bytes per picture
+            entries = (value, number)
+    if entries is None:
+        return []
+    start, number = entries
+    if number % 16 or not 16 <= number <= 16 * _MPF_MAX_IMAGES or start + number > len(data):
+        return []
+    images = []
+    for k in range(1, number // 16):  # entry 0 is the first picture itself
+        _attribute, size, offset = struct.unpack(order + "III", data[start + 16 * k : start + 16 * k + 12])
+        if size == 0 or offset == 0:
+            return []
+        images.append((header + offset, size))
+    return sorted(images)
+
+
+def _jpeg_scan(file, start: int, *, find_mpf: bool = True) -> tuple[int | None, tuple[int, int] | None]:
+    """Walk the image starting at ``start`` (its SOI).
+
+    Returns the offset just past its EOI marker (None if truncated) and, when
+    ``find_mpf``, where its MPF index is: (offset of its TIFF header, length).
+    """
+    mpf = None
+    file.seek(start + 2)  # after SOI
     while True:
         byte = _read(file, 1)
         if not byte:
-            return None
+            return None, mpf
         if byte != b"\xff":
             continue  # stray bytes between segments; libjpeg skips them too
         marker = _read(file, 1)
         while marker == b"\xff":  # fill bytes
             marker = _read(file, 1)
         if not marker:
-            return None
+            return None, mpf
         code = marker[0]
         if code == 0xD9:  # EOI
-            return file.tell()
+            return file.tell(), mpf
         if code in (0x00, 0x01) or 0xD0 <= code <= 0xD7:  # no length field
             continue
         raw_length = _read(file, 2)
         if len(raw_length) < 2:
-            return None
+            return None, mpf
         length = struct.unpack(">H", raw_length)[0]
         if length < 2:
-            return None
-        file.seek(length - 2, io.SEEK_CUR)
+            return None, mpf
+        segment = file.tell()
+        if find_mpf and mpf is None and code == 0xE2 and length >= 6 and _read(file, 4) == b"MPF\x00":
+            mpf = (segment + 4, length - 6)
+        file.seek(segment + length - 2)
         if code == 0xDA:  # SOS: entropy-coded data follows until the next marker
             marker_at = _jpeg_scan_entropy(file)
             if marker_at is None:
-                return None
+                return None, mpf
             file.seek(marker_at)
 
 

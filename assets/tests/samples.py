@@ -51,6 +51,46 @@ def jpeg_bytes(width: int = 64, height: int = 48, mode: str = "RGB", *, orientat
     return encode(picture(width, height, mode), "JPEG", **options)
 
 
+def mpo_bytes(*sizes: tuple[int, int]) -> bytes:
+    """A multi-picture JPEG as cameras write it: pictures one after another, listed in an MPF index."""
+    images = [picture(width, height) for width, height in sizes or ((64, 48), (32, 24))]
+    data = encode(images[0], "MPO", save_all=True, append_images=images[1:], quality=90)
+    # Pillow 13 declares a wrong size for the third and later pictures (it
+    # subtracts the previous size, not the previous offset); cameras do not.
+    header, order, entries = _mpf_entries(data)
+    for k, (entry, _size, offset) in enumerate(entries[1:], start=1):
+        end = header + entries[k + 1][2] if k + 1 < len(entries) else len(data)
+        data = data[: entry + 4] + struct.pack(order + "I", end - header - offset) + data[entry + 8 :]
+    return data
+
+
+def _mpf_entries(data: bytes) -> tuple[int, str, list[tuple[int, int, int]]]:
+    """The MPF index's TIFF header offset, byte order and (file offset, size, offset) of each MP entry."""
+    header = data.index(b"MPF\x00") + 4  # offsets in the index count from here
+    order = "<" if data[header : header + 2] == b"II" else ">"
+    ifd = struct.unpack(order + "I", data[header + 4 : header + 8])[0]
+    count = struct.unpack(order + "H", data[header + ifd : header + ifd + 2])[0]
+    for i in range(count):
+        at = header + ifd + 2 + 12 * i
+        tag, _type, number, value = struct.unpack(order + "HHII", data[at : at + 12])
+        if tag == 0xB002:  # MP Entry, 16 bytes per picture
+            entries = []
+            for k in range(number // 16):
+                entry = header + value + 16 * k
+                size, offset = struct.unpack(order + "II", data[entry + 4 : entry + 12])
+                entries.append((entry, size, offset))
+            return header, order, entries
+    raise ValueError("no MP Entry tag in the MPF index")
+
+
+def mpo_with_changed_entry(data: bytes, index: int, *, size_change: int = 0, offset_change: int = 0) -> bytes:
+    """Change the size or offset the MPF index declares for picture ``index`` (the index stays well-formed)."""
+    _header, order, entries = _mpf_entries(data)
+    entry, size, offset = entries[index]
+    changed = struct.pack(order + "II", size + size_change, offset + offset_change)
+    return data[: entry + 4] + changed + data[entry + 12 :]
+
+
 def webp_bytes(width: int = 64, height: int = 48, mode: str = "RGB", **save_options) -> bytes:
     return encode(picture(width, height, mode), "WEBP", **save_options)
 

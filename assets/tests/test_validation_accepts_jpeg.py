@@ -1,7 +1,9 @@
 import io
 
-from assets.tests.samples import MAX_PIXELS, jpeg_bytes
-from assets.validation import inspect_upload
+import pytest
+
+from assets.tests.samples import MAX_PIXELS, jpeg_bytes, mpo_bytes
+from assets.validation import inspect_upload, make_thumbnail
 
 
 def test_jpeg_is_accepted_with_its_size():
@@ -21,10 +23,13 @@ def test_cmyk_and_greyscale_jpegs_are_accepted():
         assert (result.kind, result.width, result.height) == ("jpeg", 30, 20)
 
 
-def test_jpeg_with_non_zip_data_after_the_image_is_accepted():
-    """Cameras append further pictures (MPF) and vendor trailers after EOI."""
-    data = jpeg_bytes(30, 20) + jpeg_bytes(8, 8) + b"\x00" * 64
+@pytest.mark.parametrize("sizes", [((30, 20), (8, 8)), ((64, 48), (32, 24), (16, 12))])
+def test_a_camera_mpo_is_accepted_exactly_as_its_mpf_index_declares_it(sizes):
+    """Further pictures after the first EOI are fine when the MPF index lists each (phones, stereo cameras)."""
+    data = mpo_bytes(*sizes)
 
     result = inspect_upload(io.BytesIO(data), max_pixels=MAX_PIXELS)
 
-    assert (result.kind, result.width, result.height) == ("jpeg", 30, 20)
+    assert (result.kind, result.content_type, result.extension) == ("jpeg", "image/jpeg", "jpg")
+    assert (result.width, result.height) == sizes[0]
+    assert make_thumbnail(io.BytesIO(data), kind="jpeg")[:4] == b"RIFF"
