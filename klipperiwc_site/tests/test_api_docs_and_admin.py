@@ -61,3 +61,99 @@ def test_the_home_page_links_the_docs_and_admin(client):
 def test_schema_generation_has_no_warnings(manage):
     result = manage("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def schema(client, db):
+    return client.get("/api/schema/?format=json").json()
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_the_token_headers_are_security_schemes_swagger_can_authorize(schema):
+    from assets.permissions import MODERATOR_HEADER, UPLOAD_HEADER
+
+    schemes = schema["components"]["securitySchemes"]
+    assert {name: (s["type"], s["in"], s["name"]) for name, s in schemes.items()} == {
+        "uploadToken": ("apiKey", "header", UPLOAD_HEADER),
+        "moderatorToken": ("apiKey", "header", MODERATOR_HEADER),
+    }
+    for label, operation in operations(schema):
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert not headers & {UPLOAD_HEADER, MODERATOR_HEADER}, f"{label} declares a token as a plain parameter"
+        for requirement in operation.get("security", []):
+            assert set(requirement) <= set(schemes), label
+    security = {label: operation.get("security") for label, operation in operations(schema)}
+    assert security["POST /api/board-assets/"] == [{"uploadToken": []}]
+    assert security["PATCH /api/board-assets/{asset_id}/"] == [{"uploadToken": []}]
+    assert security["DELETE /api/board-assets/{asset_id}/"] == [{"moderatorToken": []}]
+    assert security["GET /api/board-assets/moderation/pending"] == [{"moderatorToken": []}]
+    assert security["GET /api/board-assets/"] == [{}, {"uploadToken": []}, {"moderatorToken": []}]
+
+
+def test_public_operations_show_no_lock(schema):
+    public = [label for label, operation in operations(schema) if "board-assets" not in label]
+    assert public
+    locked = {
+        label: operation["security"]
+        for label, operation in operations(schema)
+        if label in public and "security" in operation
+    }
+    assert not locked
+
+
+def test_paginated_lists_are_wrapped_in_one_page_with_bounded_parameters(schema):
+    components = schema["components"]["schemas"]
+    paginated = {
+        "GET /api/board-assets/",
+        "GET /api/board-assets/moderation/pending",
+        "GET /api/boards/",
+        "GET /api/printers/",
+        "GET /api/history/status",
+        "GET /api/history/jobs",
+    }
+    for label, operation in operations(schema):
+        if label not in paginated:
+            continue
+        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        page = components[ref.rsplit("/", 1)[1]]
+        assert {"count", "next", "previous", "results"} <= set(page["properties"]), label
+        results = page["properties"]["results"]
+        assert results["type"] == "array", label
+        item = components[results["items"]["$ref"].rsplit("/", 1)[1]]
+        assert "results" not in item.get("properties", {}), f"{label}: a page inside a page"
+        parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+        assert parameters["page"]["minimum"] == 1, label
+        assert (parameters["page_size"]["minimum"], parameters["page_size"]["maximum"]) == (1, 500), label
+        assert {"400", "404"} <= set(operation["responses"]), label
+    jobs = dict(operations(schema))["GET /api/history/jobs"]["responses"]["200"]["content"]["application/json"]
+    assert "statistics" in components[jobs["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
+
+
+def test_points_is_bounded(schema):
+    operation = dict(operations(schema))["GET /api/history/temperatures"]
+    points = next(p["schema"] for p in operation["parameters"] if p["name"] == "points")
+    assert (points["minimum"], points["maximum"]) == (1, 2000)
+
+
+def test_the_file_and_thumbnail_endpoints_are_documented(schema):
+    for variant in ("file", "thumbnail"):
+        responses = dict(operations(schema))[f"GET /api/board-assets/{{asset_id}}/{variant}"]["responses"]
+        assert {"image/png", "image/jpeg", "image/webp", "image/svg+xml"} == set(responses["200"]["content"])
+        assert {"X-Content-Type-Options", "Content-Security-Policy"} <= set(responses["200"]["headers"])
+        assert "Location" in responses["302"]["headers"]
+        assert {"403", "404"} <= set(responses)
+
+
+def test_every_error_answer_has_the_detail_shape(schema):
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    for label, operation in operations(schema):
+        for code, response in operation["responses"].items():
+            if code.startswith(("4", "5")) and label != "GET /healthz":  # its 503 is the health report
+                body = response["content"]["application/json"]["schema"]
+                ref = body["$ref"].rsplit("/", 1)[1]
+                assert "detail" in schema["components"]["schemas"][ref]["required"], (label, code)
