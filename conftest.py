@@ -128,6 +128,9 @@ def project_env():
 
     Starts from the test run's environment without the project's own
     variables, logs to the console, then applies ``overrides`` (None removes).
+    ENV_FILE is "" there (klipperiwc_site/pytest_isolation.py sets it for the
+    whole run), so no subprocess reads the checkout's .env unless a test
+    names a file.
     """
 
     def build(**overrides: str | None) -> dict[str, str]:
