@@ -610,6 +610,9 @@ _SVG_DOCTYPE_RE = re.compile(r"<!DOCTYPE\s+(?:[A-Za-z_][\w.-]*:)?svg[\s\[>]")
 _ENCODING_RE = re.compile(r"""\A\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20\x7f]+")
 _DATA_IMAGE_RE = re.compile(r"\Adata:image/(?:png|jpeg|webp);base64,[A-Za-z0-9+/=]*\Z", re.IGNORECASE)
+# Without "(", "@", a backslash, quotes or braces, CSS can name no URL, function or
+# at-rule and hide nothing behind escapes: such a value loads nothing.
+_PLAIN_VALUE_RE = re.compile(r"\A[A-Za-z0-9\s.,:;!%#+_-]*\Z")
 _LENGTH_RE = re.compile(r"\A\s*\+?((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?:px)?\s*\Z")
 
 
@@ -750,6 +753,8 @@ def _attribute_is_safe(element: str, key: str, value: str) -> bool:
         return element in _HREF_ELEMENTS and _href_is_safe(value, on_image=element == "image")
     if key not in _SVG_ATTRIBUTES:
         return False
+    if _PLAIN_VALUE_RE.match(value):
+        return True  # path data, numbers, names, colours: the tokenizer is slow on megabytes of these
     if key == "style":
         return _css_is_safe(tinycss2.parse_blocks_contents(value))
     # Presentation attributes are CSS values (fill="url(...)"); geometry and
