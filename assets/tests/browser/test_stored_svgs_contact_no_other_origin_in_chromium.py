@@ -164,6 +164,7 @@ def test_stored_bypass_attempts_contact_no_other_origin_and_run_no_script(
         ("<style>@imp<g/>ort url({T}/import-url.css);</style>", "/import-url.css"),
         ("<script>fetch('{T}/script')</script>", "/script"),
     ],
+    ids=["import after a child", "import split across a child", "script"],
 )
 def test_the_same_check_sees_an_unsanitised_file_leak(
     public_file_server, outside_world, chromium_browser, body, expected
