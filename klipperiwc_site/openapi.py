@@ -1,10 +1,13 @@
-"""OpenAPI schema glue: answers that whole classes of operations share.
+"""OpenAPI schema glue: what whole classes of operations share.
 
-Every paginated list can answer "no such page" and "bad page_size", and every
-operation that reads a body can answer "malformed", "too large" and "not a media
-type this endpoint reads". Those come from one place in the code (the pagination
-class, the parsers, the exception handler), so they are added to the schema in one
-place too, by a spectacular post-processing hook, instead of by hand on each view.
+Every paginated list can answer "no such page" and "bad page_size", every
+operation that reads a body "malformed", "too large" and "not a media type this
+endpoint reads", every one with query parameters "a NUL in a parameter". Those
+answers come from one place in the code (the pagination class, the parsers and
+the exception handler, a middleware), so they are added to the schema in one
+place too, by a spectacular post-processing hook (SPECTACULAR_SETTINGS), instead
+of by hand on each view. The API views import this module, which also registers
+the serializer extension below before any schema is generated.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from collections.abc import Callable
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
+
+from klipperiwc_site.api import Pagination
+from klipperiwc_site.middleware import DATABASE_UNAVAILABLE_DETAIL, RETRY_AFTER_SECONDS
 
 ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 
@@ -30,8 +36,12 @@ def error_response(description: str) -> dict:
 
 
 # For extend_schema(responses=...): an operation that reads or writes the database
-# answers 503 while it is down (klipperiwc_site/api.py's exception handler).
-DATABASE_DOWN = "The database is unavailable; nothing was changed. Try again later."
+# answers 503 while it is down (klipperiwc_site/middleware.py), with Retry-After.
+DATABASE_DOWN = DATABASE_UNAVAILABLE_DETAIL
+RETRY_AFTER = {
+    "schema": {"type": "integer"},
+    "description": f"Seconds to wait before trying again ({RETRY_AFTER_SECONDS}) when the database is down.",
+}
 
 
 def _paginated(operation: dict) -> bool:
@@ -47,7 +57,7 @@ def _reasons() -> list[tuple[Callable[[dict], bool], str, str]]:
         # klipperiwc_site/nul_characters.py, before any view.
         (_has("query"), "400", "A query parameter with a NUL character."),
         (_has("path"), "404", "A path with a NUL character."),
-        (_paginated, "400", "page_size outside 1..500."),
+        (_paginated, "400", f"page_size outside 1..{Pagination.max_page_size}."),
         (_paginated, "404", "A page past the last one (the answer names the last page)."),
         (lambda op: "requestBody" in op, "400", "A body that does not parse (or JSON nested too deeply)."),
         (
@@ -83,6 +93,8 @@ def shared_error_responses(result, generator, request, public):
                 response = responses.setdefault(code, error_response(""))
                 if reason not in response["description"]:
                     response["description"] = " ".join(filter(None, [response["description"], reason]))
+            if DATABASE_DOWN in responses.get("503", {}).get("description", ""):
+                responses["503"].setdefault("headers", {})["Retry-After"] = RETRY_AFTER
     return result
 
 
