@@ -43,8 +43,9 @@ class OutageLog:
     would bury the log. Shared by the threads of a process.
     """
 
-    def __init__(self, what: str, *, interval: float = 60.0):
+    def __init__(self, what: str, *, log: logging.Logger, interval: float = 60.0):
         self.what = what
+        self.log = log
         self.interval = interval
         self._lock = threading.Lock()
         self._down = False
@@ -60,7 +61,11 @@ class OutageLog:
             self._warned_at = now
         # The error's class and text name the cause (refused, timed out, ...);
         # redis-py's messages carry host and port, never the password.
-        logger.warning("%s unavailable at %s (%s: %s)", self.what, address, type(error).__name__, error)
+        self.log.warning("%s unavailable at %s (%s: %s)", self.what, address, type(error).__name__, error)
+
+    @property
+    def down(self) -> bool:
+        return self._down
 
     def succeeded(self, address: str) -> None:
         if not self._down:  # the common case, without the lock
@@ -69,10 +74,10 @@ class OutageLog:
             if not self._down:
                 return
             self._down = False
-        logger.info("%s at %s answers again", self.what, address)
+        self.log.info("%s at %s answers again", self.what, address)
 
 
-_cache_outage = OutageLog("Redis cache", interval=60.0)
+_cache_outage = OutageLog("Redis cache", log=logger)
 
 
 class TolerantRedisCache(RedisCache):

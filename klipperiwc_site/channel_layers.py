@@ -6,6 +6,7 @@ mode's Redis layer, made to ride out Redis outages and restarts.
 
 import contextlib
 import json
+import logging
 import time
 
 import channels_redis.core
@@ -43,7 +44,7 @@ class ChannelLayerUnavailable(Exception):
     """The channel layer's server (Redis) does not answer; live updates cannot be delivered now."""
 
 
-_layer_outage = OutageLog("Redis channel layer", interval=60.0)
+_layer_outage = OutageLog("Redis channel layer", log=logging.getLogger(__name__))
 
 
 class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
@@ -125,8 +126,9 @@ class ClosesWhenChannelLayerIsDown:
     Without it, a failing group_add in connect answered the handshake with
     500 and a failing receive closed connected sockets with 1011 and a
     traceback. Now the client gets an error message and close code 4503
-    (unavailable, try again later); a client that reconnects once Redis is back joins
-    its groups again, so live updates resume by themselves.
+    (unavailable, try again later), and the consumer's ``disconnect`` runs;
+    a client that reconnects once Redis is back joins its groups again, so
+    live updates resume by themselves.
     """
 
     # 4000 + the HTTP status, as the consumers' other codes (4400, 4429): the
@@ -136,6 +138,7 @@ class ClosesWhenChannelLayerIsDown:
 
     async def __call__(self, scope, receive, send):
         self._socket_state = "connecting"
+        self._disconnect_ran = False
         try:
             await super().__call__(scope, receive, send)
         except ChannelLayerUnavailable:
@@ -145,6 +148,11 @@ class ClosesWhenChannelLayerIsDown:
             if self._socket_state == "open":
                 await self.send(text_data=json.dumps({"type": "error", "detail": self.unavailable_detail}))
                 await self.close(code=self.close_code_unavailable)
+            if not self._disconnect_ran:
+                # The consumer's own clean-up (its background tasks end); leaving
+                # the groups fails while Redis is away, and they expire anyway.
+                with contextlib.suppress(ChannelLayerUnavailable):
+                    await self.disconnect(self.close_code_unavailable)
 
     async def accept(self, *args, **kwargs):
         await super().accept(*args, **kwargs)
@@ -157,4 +165,5 @@ class ClosesWhenChannelLayerIsDown:
 
     async def websocket_disconnect(self, message):
         self._socket_state = "closed"
+        self._disconnect_ran = True
         await super().websocket_disconnect(message)

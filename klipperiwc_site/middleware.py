@@ -14,6 +14,7 @@ DatabaseUnavailableMiddleware turns a database that does not answer into a
 import logging
 from http import HTTPStatus
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -68,7 +69,14 @@ DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable; nothing was changed. Try again later."
 RETRY_AFTER_SECONDS = 30
 
-_database_outage = OutageLog("Database", interval=60.0)
+_database_outage = OutageLog("Database", log=logger)
+
+
+def _database_address() -> str:
+    database = settings.DATABASES["default"]
+    if database.get("HOST"):
+        return f"{database['HOST']}:{database.get('PORT') or 'default port'}/{database.get('NAME', '')}"
+    return str(database.get("NAME", ""))
 
 
 class DatabaseUnavailableMiddleware:
@@ -84,8 +92,8 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not getattr(request, "_database_unavailable", False):
-            _database_outage.succeeded("the configured server")
+        if _database_outage.down and not getattr(request, "_database_unavailable", False):
+            _database_outage.succeeded(_database_address())
         return response
 
     def process_exception(self, request, exception):
@@ -93,7 +101,7 @@ class DatabaseUnavailableMiddleware:
             return None
         request._database_unavailable = True
         # One warning per outage; the error names host and port, never the password.
-        _database_outage.failed("the configured server", exception)
+        _database_outage.failed(_database_address(), exception)
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
         if request.path.startswith(JSON_PREFIXES):
             return json_error(503, DATABASE_UNAVAILABLE_DETAIL, headers=headers)

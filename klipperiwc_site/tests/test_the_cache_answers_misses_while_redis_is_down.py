@@ -11,7 +11,7 @@ from klipperiwc_site.cache import TolerantRedisCache
 @pytest.fixture
 def tolerant_cache(redis_server, monkeypatch):
     monkeypatch.setattr(TolerantRedisCache, "_paused_until", 0.0)
-    monkeypatch.setattr(cache_module, "_cache_outage", cache_module.OutageLog("Redis cache"))
+    monkeypatch.setattr(cache_module, "_cache_outage", cache_module.OutageLog("Redis cache", log=cache_module.logger))
     return TolerantRedisCache(redis_server.url, {"KEY_PREFIX": "t"})
 
 

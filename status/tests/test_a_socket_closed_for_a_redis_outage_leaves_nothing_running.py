@@ -1,0 +1,52 @@
+"""A /ws/status consumer closed because Redis went away runs its clean-up: no membership renewal keeps going."""
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connection
+
+from klipperiwc_site.asgi import application
+from status.models import Printer
+from status.services import status_capture
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio, pytest.mark.slow]
+
+
+@pytest.fixture
+def redis_layer(settings, redis_server):
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "klipperiwc_site.channel_layers.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_server.url], "prefix": "klipperiwc-test"},
+        }
+    }
+    return redis_server
+
+
+def renewals() -> list[asyncio.Task]:
+    return [task for task in asyncio.all_tasks() if "_renew_memberships" in repr(task.get_coro())]
+
+
+async def test_the_renewal_task_ends_with_the_socket(redis_layer):
+    await database_sync_to_async(lambda: status_capture(printer=Printer.objects.get(slug="demo")))()
+    client = WebsocketCommunicator(application, "/ws/status")
+    connected, _ = await client.connect(timeout=10)
+    assert connected
+    assert (await client.receive_json_from(timeout=5))["type"] == "status"
+    assert len(renewals()) == 1
+
+    redis_layer.stop()
+    error = await client.receive_json_from(timeout=15)
+    assert error["type"] == "error"
+    assert "unavailable" in error["detail"]
+    closed = await client.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4503}
+    await client.wait(timeout=5)
+    await asyncio.sleep(0)  # let the cancelled task finish
+    assert renewals() == []
+    # The consumer's database thread keeps its connection (as in production);
+    # the test database can only be dropped once it is closed.
+    await sync_to_async(lambda: connection.close())()
