@@ -717,6 +717,16 @@ cmd_stop() {
   stop_all
 }
 
+# " (pid N is gone, but ...)" when PIDFILE names a dead daemon whose session
+# still has processes here; nothing otherwise.
+leftovers_note() {
+  local sid leftovers
+  sid=$(session_of_pidfile "$1")
+  leftovers=$(session_members "$sid")
+  [ -z "$leftovers" ] ||
+    echo " (pid $sid is gone, but $(wc -w <<<"$leftovers") process(es) it started still run; ./deploy.sh stop ends them)"
+}
+
 cmd_status() {
   local app celery running=0 host="" port="" arg previous=""
   app=$(daemon_pid "$APP_PID" "$WEB_NAME")
@@ -735,13 +745,13 @@ cmd_status() {
     echo "web: running (pid $app, $(daphne_count "$app") daphne process(es)) on ${host:-?}:${port:-?}"
     running=$((running + 1))
   else
-    echo "web: not running"
+    echo "web: not running$(leftovers_note "$APP_PID")"
   fi
   if [ -n "$celery" ]; then
     echo "celery: running (pid $celery), worker with beat"
     running=$((running + 1))
   else
-    echo "celery: not running"
+    echo "celery: not running$(leftovers_note "$CELERY_PID")"
   fi
   if [ -n "$app" ] && [ -n "$host" ] && [ -n "$port" ]; then
     local url answer

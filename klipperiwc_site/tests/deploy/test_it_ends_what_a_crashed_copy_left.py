@@ -25,6 +25,10 @@ def test_restart_after_kill_9_ends_the_orphans_and_serves(deployment):
     daphnes = [pid for pid in orphans if processes(directory).get(pid, ("",))[0] == "daphne"]
     assert daphnes, "the web server's daphne process outlives it (and holds the port)"
 
+    status = deployment.run("status")
+    assert status.returncode == 3, status.stdout + status.stderr
+    assert f"web: not running (pid {sessions[0]} is gone, but" in status.stdout
+
     result = deployment.run("restart")
 
     assert result.returncode == 0, result.stdout + result.stderr
