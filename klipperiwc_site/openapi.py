@@ -66,7 +66,15 @@ def _reasons() -> list[tuple[Callable[[dict], bool], str, str]]:
             f"A body larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes, not counting uploaded files.",
         ),
         (lambda op: "requestBody" in op, "415", "A Content-Type this operation does not read."),
+        (_json_only, "406", "An Accept header that rules out application/json."),
     ]
+
+
+def _json_only(operation: dict) -> bool:
+    # Views answering text or files take any Accept (klipperiwc_site/negotiation.py);
+    # the others are DRF's JSON views, which refuse an Accept that rules JSON out.
+    types = {media for response in operation["responses"].values() for media in response.get("content", {})}
+    return types <= {"application/json"}
 
 
 def _typed(parameter: dict) -> bool:

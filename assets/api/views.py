@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status as http_status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound, ValidationError
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +24,7 @@ from assets.api.uploads import SizeLimitUploadHandler
 from assets.models import BoardAsset, ModerationStatus
 from assets.permissions import MODERATOR_HEADER, UPLOAD_HEADER, Role, TokenMissing, require_role, roles_of
 from klipperiwc_site.api import ErrorSerializer, Pagination
+from klipperiwc_site.negotiation import AnyAccept
 from klipperiwc_site.openapi import ANYONE_OR_TOKEN, DATABASE_DOWN, MODERATOR, UPLOADER
 
 # The tokens are security schemes (SPECTACULAR_SETTINGS), named per operation with auth=.
@@ -240,16 +240,6 @@ FILE_HEADERS = {
 }
 
 
-class _AnyAccept(BaseContentNegotiation):
-    """The answer is a file, a redirect or a JSON error whatever the client accepts (an <img> sends image/*)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 FILE_RESPONSE_HEADERS = [
     OpenApiParameter(name, str, OpenApiParameter.HEADER, response=[200], description=f"{value}")
     for name, value in {
@@ -272,7 +262,7 @@ class AssetFileView(APIView):
     variant = "file"
     # The staff session of an admin preview; tokens and signatures are checked in allowed().
     authentication_classes = [SessionAuthentication]
-    content_negotiation_class = _AnyAccept
+    content_negotiation_class = AnyAccept
 
     @extend_schema(
         summary="An asset's file (/file) or its WebP thumbnail (/thumbnail)",

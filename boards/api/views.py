@@ -18,6 +18,7 @@ from boards.klipper import board_pins_cfg
 from boards.models import Board
 from boards.validation import DEFINITIONS_DIR, definition_load, definition_validate, schema_load
 from klipperiwc_site.api import ErrorSerializer, Pagination, UTCDateTimeField
+from klipperiwc_site.negotiation import AnyAccept
 from klipperiwc_site.openapi import DATABASE_DOWN, PUBLIC
 
 
@@ -135,6 +136,8 @@ class BoardDetailView(APIView):
 
 
 class BoardKlipperConfigView(APIView):
+    content_negotiation_class = AnyAccept  # text/plain, whatever the client accepts
+
     @extend_schema(
         summary="A board's Klipper [board_pins] section",
         parameters=TEXT_HEADERS,
@@ -182,6 +185,8 @@ class BoardValidateView(_DefinitionInView):
 
 
 class DefinitionKlipperConfigView(_DefinitionInView):
+    content_negotiation_class = AnyAccept  # text/plain, whatever the client accepts
+
     @extend_schema(
         summary="Klipper [board_pins] section of a posted definition",
         description="The definition must pass POST /api/boards/validate (rules: GET /api/boards/schema).",
