@@ -94,7 +94,7 @@ class Pagination(PageNumberPagination):
         bounds = {
             self.page_query_param: (
                 {"minimum": 1},
-                "Page number, from 1; a page past the last one is a 404 naming the last page.",
+                "Page number, from 1 (or last); a page past the last one is a 404 naming the last page.",
             ),
             self.page_size_query_param: (
                 {"minimum": 1, "maximum": self.max_page_size, "default": self.page_size},
