@@ -43,3 +43,17 @@ def test_deploy_and_restart_read_the_env_file(deployment, free_port):
     assert wins.returncode == 0, wins.stdout + wins.stderr
     assert healthz(other)[0] == 200
     assert ping(other, f"?token={TOKEN}") == {"type": "pong"}
+
+
+def test_a_malformed_env_file_line_stops_the_deploy_before_anything_stops(deployment):
+    first = deployment.run()
+    assert first.returncode == 0, first.stdout + first.stderr
+    env_file = deployment.directory / ".env"
+    env_file.write_text("HOST=127.0.0.1\nPORT = 8080\n")
+
+    result = deployment.run("restart")
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith(f"Configuration error: {env_file}, line 2: 'PORT = 8080'")
+    assert "nothing was started or stopped" in result.stderr
+    assert healthz(deployment.port)[0] == 200
