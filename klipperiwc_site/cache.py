@@ -11,71 +11,17 @@ still reported.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from klipperiwc_site.outages import REDIS_OUTAGE_ERRORS, OutageLog, redis_address
+
 logger = logging.getLogger(__name__)
-
-# What a Redis that is down, restarting or unreachable raises (loading and
-# authentication errors are ConnectionErrors too). Anything else is a bug
-# and still raises.
-OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError)
-
-
-def redis_address(url: str) -> str:
-    """host:port/db of a Redis URL: what a log line may name (never the password)."""
-    parts = urlsplit(url)
-    return f"{parts.hostname}:{parts.port or 6379}{parts.path or '/0'}"
-
-
-class OutageLog:
-    """One warning when an outage begins (at most one per ``interval``), one line when it ends.
-
-    A dead Redis fails every operation of every request; a line per failure
-    would bury the log. Shared by the threads of a process.
-    """
-
-    def __init__(self, what: str, *, log: logging.Logger, interval: float = 60.0):
-        self.what = what
-        self.log = log
-        self.interval = interval
-        self._lock = threading.Lock()
-        self._down = False
-        self._warned_at = float("-inf")
-
-    def failed(self, address: str, error: BaseException) -> None:
-        with self._lock:
-            now = time.monotonic()
-            first = not self._down
-            self._down = True
-            if not first or now - self._warned_at < self.interval:
-                return
-            self._warned_at = now
-        # The error's class and text name the cause (refused, timed out, ...);
-        # redis-py's messages carry host and port, never the password.
-        self.log.warning("%s unavailable at %s (%s: %s)", self.what, address, type(error).__name__, error)
-
-    @property
-    def down(self) -> bool:
-        return self._down
-
-    def succeeded(self, address: str) -> None:
-        if not self._down:  # the common case, without the lock
-            return
-        with self._lock:
-            if not self._down:
-                return
-            self._down = False
-        self.log.info("%s at %s answers again", self.what, address)
-
 
 _cache_outage = OutageLog("Redis cache", log=logger)
 
@@ -117,7 +63,7 @@ class TolerantRedisCache(RedisCache):
             return miss
         try:
             result = operation(*args)
-        except OUTAGE_ERRORS as error:
+        except REDIS_OUTAGE_ERRORS as error:
             TolerantRedisCache._paused_until = time.monotonic() + self.pause_seconds
             _cache_outage.failed(self._address, error)
             return miss

@@ -15,7 +15,13 @@ from channels_redis.utils import create_pool
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import ExponentialBackoff
 
-from klipperiwc_site.cache import OUTAGE_ERRORS, OutageLog, redis_address
+from klipperiwc_site.outages import (
+    DATABASE_OUTAGE_ERRORS,
+    REDIS_OUTAGE_ERRORS,
+    OutageLog,
+    database_address,
+    redis_address,
+)
 
 
 class ThrottledInMemoryChannelLayer(InMemoryChannelLayer):
@@ -45,6 +51,7 @@ class ChannelLayerUnavailable(Exception):
 
 
 _layer_outage = OutageLog("Redis channel layer", log=logging.getLogger(__name__))
+_consumer_database_outage = OutageLog("Database (for /ws consumers)", log=logging.getLogger(__name__))
 
 
 class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
@@ -57,7 +64,7 @@ class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
 
     A Redis that stays away raises ChannelLayerUnavailable from everything
     but group_send: a consumer closes its socket with 4503 (try again
-    later, ClosesWhenChannelLayerIsDown), and a broadcast is dropped (one
+    later, ClosesWhenAServiceIsDown), and a broadcast is dropped (one
     warning per outage), since its clients are being closed and get the
     newest status when they reconnect.
     """
@@ -77,7 +84,7 @@ class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
         address = redis_address(self.hosts[0].get("address", "")) if self.hosts else "?"
         try:
             yield
-        except OUTAGE_ERRORS as error:
+        except REDIS_OUTAGE_ERRORS as error:
             _layer_outage.failed(address, error)
             raise ChannelLayerUnavailable(f"Redis at {address} does not answer ({type(error).__name__}).") from None
         _layer_outage.succeeded(address)
@@ -120,38 +127,46 @@ class RedisChannelLayer(channels_redis.core.RedisChannelLayer):
             return await super().flush()
 
 
-class ClosesWhenChannelLayerIsDown:
-    """Mixin for AsyncWebsocketConsumer: a channel layer outage closes the socket cleanly.
+class ClosesWhenAServiceIsDown:
+    """Mixin for AsyncWebsocketConsumer: a channel layer or database outage closes the socket cleanly.
 
-    Without it, a failing group_add in connect answered the handshake with
-    500 and a failing receive closed connected sockets with 1011 and a
-    traceback. Now the client gets an error message and close code 4503
-    (unavailable, try again later), and the consumer's ``disconnect`` runs;
-    a client that reconnects once Redis is back joins its groups again, so
-    live updates resume by themselves.
+    Without it, a failing group_add or query in connect answered the
+    handshake with 500, and a failing receive closed connected sockets with
+    1011 and a traceback. Now the client gets an error message naming what is
+    down and close code 4503 (unavailable, try again later), and the
+    consumer's ``disconnect`` runs; a client that reconnects once the service
+    is back joins its groups again, so live updates resume by themselves.
     """
 
     # 4000 + the HTTP status, as the consumers' other codes (4400, 4429): the
     # WebSocket code for "try again later" (1013) is one daphne cannot send.
     close_code_unavailable = 4503
-    unavailable_detail = "Live updates are unavailable right now (the message broker does not answer); reconnect later."
+    unavailable_details = {
+        ChannelLayerUnavailable: (
+            "Live updates are unavailable right now (the message broker does not answer); reconnect later."
+        ),
+        DATABASE_OUTAGE_ERRORS: "The database is unavailable right now; reconnect later.",
+    }
 
     async def __call__(self, scope, receive, send):
         self._socket_state = "connecting"
         self._disconnect_ran = False
         try:
             await super().__call__(scope, receive, send)
-        except ChannelLayerUnavailable:
+        except (ChannelLayerUnavailable, *DATABASE_OUTAGE_ERRORS) as error:
+            detail = next(text for kinds, text in self.unavailable_details.items() if isinstance(error, kinds))
+            if not isinstance(error, ChannelLayerUnavailable):
+                _consumer_database_outage.failed(database_address(), error)
             if self._socket_state == "connecting":
                 await super().accept()  # so the client can read why
                 self._socket_state = "open"
             if self._socket_state == "open":
-                await self.send(text_data=json.dumps({"type": "error", "detail": self.unavailable_detail}))
+                await self.send(text_data=json.dumps({"type": "error", "detail": detail}))
                 await self.close(code=self.close_code_unavailable)
             if not self._disconnect_ran:
                 # The consumer's own clean-up (its background tasks end); leaving
                 # the groups fails while Redis is away, and they expire anyway.
-                with contextlib.suppress(ChannelLayerUnavailable):
+                with contextlib.suppress(ChannelLayerUnavailable, *DATABASE_OUTAGE_ERRORS):
                     await self.disconnect(self.close_code_unavailable)
 
     async def accept(self, *args, **kwargs):

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 
-from klipperiwc_site.cache import OUTAGE_ERRORS, redis_address
+from klipperiwc_site.outages import REDIS_OUTAGE_ERRORS, redis_address
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def check_redis() -> bool:
         key = cache.make_key("healthz")
         client.set(key, b"ok", ex=10)
         return client.get(key) == b"ok"
-    except OUTAGE_ERRORS as error:
+    except REDIS_OUTAGE_ERRORS as error:
         # Expected while Redis is away: one line per check, no traceback.
         logger.warning("Health check: Redis unreachable at %s (%s)", redis_address(settings.REDIS_URL), error)
         return False

@@ -14,12 +14,10 @@ DatabaseUnavailableMiddleware turns a database that does not answer into a
 import logging
 from http import HTTPStatus
 
-from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from klipperiwc_site.cache import OutageLog
+from klipperiwc_site.outages import DATABASE_OUTAGE_ERRORS, OutageLog, database_address
 
 logger = logging.getLogger(__name__)
 
@@ -63,20 +61,10 @@ def _kept_headers(response) -> dict:
     return {name: response[name] for name in ("Allow", "Retry-After") if response.has_header(name)}
 
 
-# Connection refused or lost, server shutting down, "database is locked"
-# past SQLite's timeout: the database cannot serve now, the request is fine.
-DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable; nothing was changed. Try again later."
 RETRY_AFTER_SECONDS = 30
 
 _database_outage = OutageLog("Database", log=logger)
-
-
-def _database_address() -> str:
-    database = settings.DATABASES["default"]
-    if database.get("HOST"):
-        return f"{database['HOST']}:{database.get('PORT') or 'default port'}/{database.get('NAME', '')}"
-    return str(database.get("NAME", ""))
 
 
 class DatabaseUnavailableMiddleware:
@@ -91,17 +79,13 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if _database_outage.down and not getattr(request, "_database_unavailable", False):
-            _database_outage.succeeded(_database_address())
-        return response
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_OUTAGE_ERRORS):
             return None
-        request._database_unavailable = True
-        # One warning per outage; the error names host and port, never the password.
-        _database_outage.failed(_database_address(), exception)
+        # A warning a minute while it lasts; the error names host and port, never the password.
+        _database_outage.failed(database_address(), exception)
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
         if request.path.startswith(JSON_PREFIXES):
             return json_error(503, DATABASE_UNAVAILABLE_DETAIL, headers=headers)

@@ -22,7 +22,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenChannelLayerIsDown
+from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from status.broadcast import STATUS_GROUP, printer_group, status_message
 from status.models import Printer
@@ -40,9 +40,9 @@ def token_accepted(presented: str | None) -> bool:
     return presented is not None and hmac.compare_digest(presented.encode(), expected.encode())
 
 
-# ClosesWhenChannelLayerIsDown: while Redis is down a handshake or an open
-# socket ends with close 4503 and an error message, never a 500 / 1011.
-class StatusConsumer(ClosesWhenChannelLayerIsDown, AsyncWebsocketConsumer):
+# ClosesWhenAServiceIsDown: while Redis or the database is down a handshake
+# or an open socket ends with close 4503 and an error message, never 500 / 1011.
+class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
     async def connect(self):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         if not token_accepted((query.get("token") or [None])[0]):

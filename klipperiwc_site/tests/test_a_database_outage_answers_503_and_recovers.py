@@ -1,4 +1,4 @@
-"""While PostgreSQL cannot be reached, the API, the pages and uploads answer 503 and store nothing; then they recover.
+"""While PostgreSQL cannot be reached, the API, pages, uploads and /ws/status answer 503 (4503); then they recover.
 
 A real daphne reaches a database of the test's own through a TCP proxy the
 test cuts (every connection dropped, new ones closed at once) and restores,
@@ -13,6 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 from urllib3 import encode_multipart_formdata
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from assets.tests.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN, png_bytes
 
@@ -96,11 +98,18 @@ def test_requests_answer_503_and_store_nothing_while_the_database_is_cut_off(sit
     assert headers["Content-Type"].startswith("text/html")
     assert headers["Retry-After"]
     assert b"Temporarily unavailable" in body
-    assert b"<link rel=\"stylesheet\" href=\"/static/css/site.css" in body  # the site's own look, no CDN
+    assert b'<link rel="stylesheet" href="/static/css/site.css' in body  # the site's own look, no CDN
     status, _, body = request(url + "/healthz")
     assert status == 503
     assert json.loads(body)["database"] == "unavailable"
     assert asset_rows(postgres_database) == 1  # the proxy is cut, the server itself answers
+    with connect(url.replace("http", "ws") + "/ws/status", open_timeout=10) as websocket:
+        message = json.loads(websocket.recv(timeout=10))
+        with pytest.raises(ConnectionClosed) as closed:
+            websocket.recv(timeout=10)
+    assert message["type"] == "error"
+    assert "database is unavailable" in message["detail"]
+    assert closed.value.rcvd.code == 4503
 
     proxy.restore()
     # No restart: the next requests reconnect.
@@ -109,3 +118,5 @@ def test_requests_answer_503_and_store_nothing_while_the_database_is_cut_off(sit
         assert status == 200, (path, body)
     assert upload(url, (40, 50, 60))[0] == 201
     assert asset_rows(postgres_database) == 2
+    with connect(url.replace("http", "ws") + "/ws/status", open_timeout=10) as websocket:
+        assert json.loads(websocket.recv(timeout=10))["type"] == "status"
