@@ -15,20 +15,25 @@ API_REVIEWER = "moderation API"
 
 
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know (a typo, or "status" on the upload token) and non-text for text fields."""
+    """Refuses unknown fields (a typo, or "status" on the upload token) and text fields not holding text that fits."""
 
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: "Unknown field." for name in unknown})
-        # DRF's CharField takes 0 for "0": a number where text belongs is the client's mistake.
-        not_text = [
-            name
-            for name, field in self.fields.items()
-            if isinstance(field, serializers.CharField) and not isinstance(self.initial_data.get(name, ""), str)
-        ]
-        if not_text:
-            raise serializers.ValidationError({name: "Must be a string." for name in not_text})
+        problems = {}
+        for name, field in self.fields.items():
+            raw = self.initial_data.get(name, "")
+            if not isinstance(field, serializers.CharField):
+                continue
+            # DRF's CharField takes 0 for "0", and checks max_length after trimming
+            # whitespace: the value as sent is what the schema (and the client) sees.
+            if not isinstance(raw, str):
+                problems[name] = "Must be a string."
+            elif field.max_length is not None and len(raw) > field.max_length:
+                problems[name] = f"Ensure this field has no more than {field.max_length} characters."
+        if problems:
+            raise serializers.ValidationError(problems)
         return attrs
 
 

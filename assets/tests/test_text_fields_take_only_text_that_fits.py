@@ -1,4 +1,4 @@
-"""A number where the API wants text is a 400 naming the field (DRF alone would store 0 as "0")."""
+"""Text fields take text that fits: a number is a 400 (DRF would store 0 as "0"), and so is text over the limit."""
 
 import pytest
 
@@ -34,3 +34,17 @@ def test_a_moderation_decision_with_numeric_notes_is_refused(api):
     assert response.status_code == 400
     assert response.json()["notes"] == ["Must be a string."]
     assert api.client.get(f"/api/board-assets/{asset['id']}", **UPLOAD_HEADERS).json()["status"] == "pending"
+
+
+def test_text_longer_than_its_limit_is_refused_even_when_whitespace_pads_it(api):
+    asset = api.uploaded()
+
+    response = api.client.patch(
+        f"/api/board-assets/{asset['id']}/moderation",
+        {"status": "approved", "reviewer": "\r" + "*" * 150},
+        content_type="application/json",
+        **MODERATOR_HEADERS,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["reviewer"] == ["Ensure this field has no more than 150 characters."]
