@@ -89,6 +89,17 @@ class DatabaseUnavailableMiddleware:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
         if request.path.startswith(JSON_PREFIXES):
             return json_error(503, DATABASE_UNAVAILABLE_DETAIL, headers=headers)
-        # No request context: its processors (the user, messages) would ask the database again.
-        page = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
-        return HttpResponse(page, status=503, headers=headers)
+        return HttpResponse(_unavailable_page(), status=503, headers=headers)
+
+
+def _unavailable_page() -> str:
+    # No request context: its processors (the user, messages) would ask the database again.
+    try:
+        return render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    except Exception:
+        # The error page must not become a 500 itself (e.g. no collectstatic manifest yet).
+        logger.exception("The 503 page could not be rendered; answering a plain one")
+        return (
+            "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Temporarily unavailable</title>"
+            f"<h1>Temporarily unavailable</h1><p>{DATABASE_UNAVAILABLE_DETAIL}</p></html>"
+        )
