@@ -84,12 +84,17 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_OUTAGE_ERRORS):
             return None
-        # A warning a minute while it lasts; the error names host and port, never the password.
-        _database_outage.failed(database_address(), exception)
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
-        if request.path.startswith(JSON_PREFIXES):
-            return json_error(503, DATABASE_UNAVAILABLE_DETAIL, headers=headers)
-        return HttpResponse(_unavailable_page(), status=503, headers=headers)
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request, exception: BaseException) -> HttpResponse:
+    """The 503 for a request that met a database outage: JSON under /api/, a short page elsewhere."""
+    # A warning a minute while it lasts; the error names host and port, never the password.
+    _database_outage.failed(database_address(), exception)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if request.path.startswith(JSON_PREFIXES):
+        return json_error(503, DATABASE_UNAVAILABLE_DETAIL, headers=headers)
+    return HttpResponse(_unavailable_page(), status=503, headers=headers)
 
 
 def _unavailable_page() -> str:

@@ -19,3 +19,5 @@ urlpatterns = [
 
 admin.site.site_header = "KlipperIWC administration"
 admin.site.site_title = "KlipperIWC"
+# A database outage met outside a view is a 503 too (klipperiwc_site/views.py).
+handler500 = "klipperiwc_site.views.server_error"

@@ -120,3 +120,25 @@ def test_requests_answer_503_and_store_nothing_while_the_database_is_cut_off(sit
     assert asset_rows(postgres_database) == 2
     with connect(url.replace("http", "ws") + "/ws/status", open_timeout=10) as websocket:
         assert json.loads(websocket.recv(timeout=10))["type"] == "status"
+
+
+def test_an_admin_sign_in_answers_503_while_the_database_is_cut_off(site):
+    url, proxy, _ = site
+    cookies = urllib.request.HTTPCookieProcessor()
+    opener = urllib.request.build_opener(cookies)
+    with opener.open(f"{url}/admin/login/", timeout=20) as response:
+        assert response.status == 200
+    token = next(cookie.value for cookie in cookies.cookiejar if cookie.name == "csrftoken")
+
+    proxy.cut()
+    form = f"csrfmiddlewaretoken={token}&username=admin&password=secret&next=/admin/".encode()
+    sign_in = urllib.request.Request(f"{url}/admin/login/", data=form, headers={"Referer": f"{url}/admin/login/"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(sign_in, timeout=20)
+    assert refused.value.code == 503
+    assert b"Temporarily unavailable" in refused.value.read()
+
+    proxy.restore()
+    with opener.open(sign_in, timeout=20) as response:  # answered again: no such user
+        assert response.status == 200
+        assert b"Please enter the correct username and password" in response.read()
