@@ -687,21 +687,43 @@ def _sanitize_svg(root: ET.Element) -> None:
         parent, depth, in_metadata = stack.pop()
         if depth > MAX_SVG_DEPTH:
             raise _svg_error(f"The SVG file is nested more than {MAX_SVG_DEPTH} elements deep.")
-        for child in list(parent):
-            if not _element_is_allowed(child, in_metadata=in_metadata):
-                _remove_keeping_tail(parent, child)
+        # Each parent's children are rebuilt in one pass (a 10 MB upload can
+        # hold a million siblings: removing them one by one, or appending each
+        # removed child's tail to the same string, would be quadratic).
+        kept: list[ET.Element] = []
+        text: list[str] = [parent.text or ""]  # what goes before kept[0], or after kept[-1]
+        for child in parent:
+            if not _child_is_kept(child, in_metadata=in_metadata):
+                text.append(child.tail or "")  # text after a removed element stays in the document
                 continue
-            if in_metadata:
-                child.attrib.clear()
-                stack.append((child, depth + 1, True))
-                continue
-            _sanitize_attributes(child)
+            _text_set(parent, kept, text)
+            kept.append(child)
+            text = [child.tail or ""]
             local = _split_name(child.tag)[1]
-            if local == "style":
-                if not _keep_stylesheet(child):
-                    _remove_keeping_tail(parent, child)
-                continue  # a kept <style> has no children left
-            stack.append((child, depth + 1, local == "metadata"))
+            if in_metadata or local != "style":  # a kept <style> has no children left
+                stack.append((child, depth + 1, in_metadata or local == "metadata"))
+        _text_set(parent, kept, text)
+        parent[:] = kept
+
+
+def _child_is_kept(child: ET.Element, *, in_metadata: bool) -> bool:
+    """Whether ``child`` stays; a kept child's attributes (and a <style>'s text) are made safe."""
+    if not _element_is_allowed(child, in_metadata=in_metadata):
+        return False
+    if in_metadata:
+        child.attrib.clear()
+        return True
+    _sanitize_attributes(child)
+    return _split_name(child.tag)[1] != "style" or _keep_stylesheet(child)
+
+
+def _text_set(parent: ET.Element, kept: list[ET.Element], pieces: list[str]) -> None:
+    """Store ``pieces`` as the text after the last kept child (the parent's own text when there is none)."""
+    joined = "".join(pieces) or None
+    if kept:
+        kept[-1].tail = joined
+    else:
+        parent.text = joined
 
 
 def _element_is_allowed(element: ET.Element, *, in_metadata: bool) -> bool:
@@ -713,19 +735,6 @@ def _element_is_allowed(element: ET.Element, *, in_metadata: bool) -> bool:
     return ns == SVG_NS and local in _SVG_ELEMENTS
 
 
-def _remove_keeping_tail(parent: ET.Element, child: ET.Element) -> None:
-    """Remove ``child``; text that followed it (its tail) stays in the document."""
-    if child.tail:
-        children = list(parent)
-        index = children.index(child)
-        if index > 0:
-            previous = children[index - 1]
-            previous.tail = (previous.tail or "") + child.tail
-        else:
-            parent.text = (parent.text or "") + child.tail
-    parent.remove(child)
-
-
 def _keep_stylesheet(style: ET.Element) -> bool:
     """Make ``style`` hold one checked stylesheet; False when it must go.
 
@@ -735,8 +744,7 @@ def _keep_stylesheet(style: ET.Element) -> bool:
     children (never part of a stylesheet, never needed) are removed.
     """
     stylesheet = (style.text or "") + "".join(child.tail or "" for child in style)
-    for child in list(style):
-        style.remove(child)
+    del style[:]
     style.text = stylesheet or None
     return _css_is_safe(tinycss2.parse_stylesheet(stylesheet))
 
