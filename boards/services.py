@@ -12,7 +12,7 @@ from django.db import transaction
 
 from boards.models import Board
 from boards.validation import DEFINITIONS_DIR, ValidationError, definition_validate
-from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
+from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited, json_unstorable
 
 
 @dataclass
@@ -40,6 +40,9 @@ def _load(path: Path, relative: str) -> tuple[dict | None, list[ValidationError]
         return None, [ValidationError("", "the file is not UTF-8 text")]
     except json.JSONDecodeError as exc:
         return None, [ValidationError("", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    problem = json_unstorable(data)
+    if problem:
+        return data, [ValidationError("", f"the file holds {problem}, which the database cannot store")]
     errors = definition_validate(data)
     if not errors and Path(relative).stem != data["id"]:
         errors = [ValidationError("/id", f"the id {data['id']!r} must match the file name ({Path(relative).name})")]

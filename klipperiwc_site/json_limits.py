@@ -9,6 +9,7 @@ definitions, WebSocket messages) nest fewer than ten levels.
 """
 
 import json
+import math
 import re
 from itertools import accumulate
 
@@ -60,3 +61,27 @@ class DepthLimitedJSONDecoder(json.JSONDecoder):
         except JsonTooDeep as exc:
             raise json.JSONDecodeError(str(exc), s, 0) from None
         return super().decode(s, *args, **kwargs)
+
+
+def json_unstorable(value) -> str | None:
+    """What in parsed JSON PostgreSQL's jsonb refuses (a DataError, a 500), or None.
+
+    Python's json module reads NaN, Infinity and numbers too large for a float
+    (1e400 is inf) and the escape \\u0000; jsonb stores none of them, while
+    SQLite stores them all, so the same input must be refused before either.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "a NUL character (\\u0000) in a string"
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return "NaN, Infinity or a number too large for a float"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None

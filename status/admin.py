@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from klipperiwc_site.json_limits import DepthLimitedJSONDecoder
+from klipperiwc_site.json_limits import DepthLimitedJSONDecoder, json_unstorable
 from status.models import Printer, StatusSnapshot
 from status.sources.registry import source_config_problems
 
@@ -21,6 +21,9 @@ class PrinterForm(forms.ModelForm):
 
     def clean_source_config(self):
         config = self.cleaned_data.get("source_config")
+        problem = json_unstorable(config)
+        if problem:
+            raise forms.ValidationError(f"Source config holds {problem}, which the database cannot store.")
         return {} if config in (None, "") else config
 
     def clean(self):
