@@ -1,28 +1,112 @@
 """Lookups that make the ORM answer out-of-range integers instead of crashing.
 
 Django (since 5.0) turns ``id=<too large>`` into "no rows", but not
-``id__in=<too large>``: SQLite raises OverflowError ("Python int too large to
-convert to SQLite INTEGER"), which answered 500 on admin changelists filtered
-with ``?id__in=999999999999999999999``. A value outside the column's range can
-match no row, so it is dropped from the list; a list of nothing but such
-values matches nothing. Registered once on IntegerField, so every integer
-column (AutoField, BigAutoField, PositiveIntegerField, ...) gets it.
+``id__in=<too large>`` nor any lookup through a foreign key
+(``printer=<too large>``, ``printer__in=...``, ``printer__gt=...``): SQLite
+raises OverflowError ("Python int too large to convert to SQLite INTEGER"),
+which answered 500 on admin changelists filtered with
+``?id__in=999999999999999999999`` or ``?printer=999999999999999999999``. A
+value outside the column's range can match no row, so it is dropped from an
+``in`` list (a list of nothing but such values matches nothing) and decides a
+comparison by itself, as Django does for integer columns. Registered once on
+IntegerField and ForeignObject, so every integer column (AutoField,
+BigAutoField, PositiveIntegerField, ...) and every key pointing at one gets it.
 """
 
-from django.db.models import IntegerField
+from django.core.exceptions import EmptyResultSet, FieldError, FullResultSet
+from django.db.models import ForeignObject, IntegerField
+from django.db.models.fields.related_lookups import (
+    RelatedExact,
+    RelatedGreaterThan,
+    RelatedGreaterThanOrEqual,
+    RelatedIn,
+    RelatedLessThan,
+    RelatedLessThanOrEqual,
+)
 from django.db.models.lookups import In
 
 
-@IntegerField.register_lookup
-class IntegerFieldIn(In):
+def _integer_range(lhs, connection) -> tuple[int | None, int | None] | None:
+    """(lowest, highest) value the compared column holds, or None when it is not an integer column."""
+    field = lhs.output_field
+    while isinstance(field, ForeignObject):  # a key compares the column it points to
+        try:
+            field = field.target_field
+        except FieldError:  # a key of several columns: Django compares them as tuples
+            return None
+    if not isinstance(field, IntegerField):
+        return None
+    return connection.ops.integer_field_range(field.get_internal_type())
+
+
+def _outside(value, low: int | None, high: int | None) -> str | None:
+    """ "under" or "over" when ``value`` is an int the column cannot hold (None and expressions are not)."""
+    if not isinstance(value, int):
+        return None
+    if low is not None and value < low:
+        return "under"
+    if high is not None and value > high:
+        return "over"
+    return None
+
+
+class _InRange:
     def process_rhs(self, compiler, connection):
-        if self.rhs_is_direct_value():
-            low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
-            self.rhs = [value for value in self.rhs if _in_range(value, low, high)]
+        bounds = _integer_range(self.lhs, connection)
+        if bounds is not None and self.rhs_is_direct_value():
+            self.rhs = [value for value in self.rhs if _outside(value, *bounds) is None]
         return super().process_rhs(compiler, connection)
 
 
-def _in_range(value, low: int | None, high: int | None) -> bool:
-    if not isinstance(value, int):
-        return True  # None and expressions: In handles them
-    return (low is None or value >= low) and (high is None or value <= high)
+@IntegerField.register_lookup
+class IntegerFieldIn(_InRange, In):
+    pass
+
+
+class _RelatedOverflow:
+    underflow_exception = EmptyResultSet
+    overflow_exception = EmptyResultSet
+
+    def process_rhs(self, compiler, connection):
+        bounds = _integer_range(self.lhs, connection)
+        side = _outside(self.rhs, *bounds) if bounds is not None else None
+        if side == "under":
+            raise self.underflow_exception
+        if side == "over":
+            raise self.overflow_exception
+        return super().process_rhs(compiler, connection)
+
+
+class SafeRelatedIn(_InRange, RelatedIn):
+    pass
+
+
+class SafeRelatedExact(_RelatedOverflow, RelatedExact):
+    pass
+
+
+class SafeRelatedGreaterThan(_RelatedOverflow, RelatedGreaterThan):
+    underflow_exception = FullResultSet
+
+
+class SafeRelatedGreaterThanOrEqual(_RelatedOverflow, RelatedGreaterThanOrEqual):
+    underflow_exception = FullResultSet
+
+
+class SafeRelatedLessThan(_RelatedOverflow, RelatedLessThan):
+    overflow_exception = FullResultSet
+
+
+class SafeRelatedLessThanOrEqual(_RelatedOverflow, RelatedLessThanOrEqual):
+    overflow_exception = FullResultSet
+
+
+for _lookup in (
+    SafeRelatedIn,
+    SafeRelatedExact,
+    SafeRelatedGreaterThan,
+    SafeRelatedGreaterThanOrEqual,
+    SafeRelatedLessThan,
+    SafeRelatedLessThanOrEqual,
+):
+    ForeignObject.register_lookup(_lookup)

@@ -6,7 +6,9 @@ from django.contrib.auth.models import User
 from django.db.models import IntegerField
 from django.urls import reverse
 
-from status.models import Printer
+from status.models import Printer, StatusSnapshot
+from status.services import snapshot_record
+from status.tests.factories import T0, make_status
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,26 @@ def test_the_orm_itself_drops_values_no_column_can_hold():
     printer = Printer.objects.get(slug="demo")
     assert list(Printer.objects.filter(id__in=[int(TOO_LARGE)])) == []
     assert list(Printer.objects.filter(id__in=[int(TOO_LARGE), printer.pk])) == [printer]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [f"printer={TOO_LARGE}", f"printer__in={TOO_LARGE}", f"printer__in=-{TOO_LARGE}", f"printer__gte={TOO_LARGE}"],
+)
+def test_a_foreign_key_filter_with_an_out_of_range_id_lists_nothing(staff_client, query):
+    snapshot_record(printer=Printer.objects.get(slug="demo"), status=make_status(T0))
+    response = staff_client.get(f"{reverse('admin:status_statussnapshot_changelist')}?{query}")
+    assert response.status_code == 200, response.status_code
+    assert response.context["cl"].result_count == 0
+
+
+def test_the_orm_decides_foreign_key_comparisons_with_out_of_range_ids():
+    printer = Printer.objects.get(slug="demo")
+    snapshot = snapshot_record(printer=printer, status=make_status(T0))
+    snapshots = StatusSnapshot.objects
+    assert list(snapshots.filter(printer=int(TOO_LARGE))) == []
+    assert list(snapshots.exclude(printer=int(TOO_LARGE))) == [snapshot]
+    assert list(snapshots.filter(printer__in=[int(TOO_LARGE), printer.pk])) == [snapshot]
+    assert list(snapshots.filter(printer__lt=int(TOO_LARGE))) == [snapshot]
+    assert list(snapshots.filter(printer__gt=-int(TOO_LARGE))) == [snapshot]
+    assert list(snapshots.filter(printer__gt=int(TOO_LARGE))) == []
