@@ -14,10 +14,13 @@ with exit_on_config_error():
     # Django must be set up before anything imports models (the consumers do).
     django.setup(set_prefix=False)
 
+from assets.api.uploads import MULTIPART_OVERHEAD_BYTES
 from klipperiwc_site.asgi_handler import PooledASGIHandler
-from klipperiwc_site.daphne_patches import form_parsing_off
+from klipperiwc_site.daphne_patches import body_limit_on, form_parsing_off
 
 form_parsing_off()
+# The largest body any view takes: a board-asset upload with its multipart framing, or a form/JSON body.
+body_limit_on(max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0, settings.BOARD_ASSET_MAX_BYTES + MULTIPART_OVERHEAD_BYTES))
 
 django_asgi_app = PooledASGIHandler(threads=settings.WEB_REQUEST_THREADS)
 

@@ -27,3 +27,67 @@ def form_parsing_off() -> None:
 
     WebRequest.__init__ = init_without_form_parsing
     WebRequest._form_parsing_off = True
+
+
+def body_limit_on(limit: int) -> None:
+    """Answer 413 once a request body is (or says it will be) larger than ``limit`` bytes; store no more of it.
+
+    Twisted receives a whole body (into a temporary file past 100 KB) before
+    daphne passes any of it on, so the limits of Django and of the upload
+    handler (413) came only after the disk had taken whatever the client sent,
+    and a chunked body announces no size at all. ``limit`` is the largest body
+    any view takes. The 413 goes out at once, for clients that read while they
+    send; the rest of the body is read and dropped (up to ``limit`` bytes
+    more), because a client that only reads once it has sent everything
+    (browsers, urllib) sees a reset connection instead of the answer when the
+    server closes earlier. The view never runs.
+    """
+    import json
+
+    from daphne.http_protocol import WebRequest
+
+    if getattr(WebRequest, "_body_limit", None) is not None:
+        WebRequest._body_limit = limit
+        return
+    WebRequest._body_limit = limit
+    got_length, handle_content_chunk, process = WebRequest.gotLength, WebRequest.handleContentChunk, WebRequest.process
+
+    def refuse(request) -> None:
+        request._body_refused = True
+        detail = f"The request body is larger than {request._body_limit} bytes, the most any request here may send."
+        body = json.dumps({"detail": detail}).encode()
+        request.channel.transport.write(
+            b"HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+        )
+
+    @wraps(got_length)
+    def got_length_limited(self, length):
+        self._body_received = 0
+        self._body_refused = False
+        got_length(self, length)
+        if length is not None and length > self._body_limit:
+            refuse(self)
+
+    @wraps(handle_content_chunk)
+    def handle_content_chunk_limited(self, data):
+        self._body_received += len(data)
+        if self._body_refused:
+            if self._body_received > 2 * self._body_limit:
+                self.channel.loseConnection()  # a client that never stops sending
+            return
+        if self._body_received > self._body_limit:
+            refuse(self)
+            return
+        handle_content_chunk(self, data)
+
+    @wraps(process)
+    def process_unless_refused(self):
+        if getattr(self, "_body_refused", False):
+            self.channel.loseConnection()  # the body has ended; the 413 is out
+            return None
+        return process(self)
+
+    WebRequest.gotLength = got_length_limited
+    WebRequest.handleContentChunk = handle_content_chunk_limited
+    WebRequest.process = process_unless_refused

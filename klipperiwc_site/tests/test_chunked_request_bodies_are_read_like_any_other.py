@@ -4,6 +4,7 @@ import http.client
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -108,3 +109,43 @@ def test_a_chunked_json_body_is_parsed_and_limited(server):
     status, answer = send_chunked(url, "POST", "/api/boards/validate", oversized, {"Content-Type": "application/json"})
     assert status == 413, answer
     assert "bytes" in answer["detail"]
+
+
+def raw_request(url: str, head: str, body_parts) -> tuple[int, dict]:
+    """Send ``head`` and then as much of ``body_parts`` as the server reads; the answer it gives meanwhile."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(head.encode("ascii"))
+        try:
+            for part in body_parts:
+                sock.sendall(part)
+        except OSError:
+            pass  # the server answered and closed before the body ended
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, json.loads(response.read())
+
+
+def test_a_chunked_body_larger_than_any_view_takes_is_refused_before_it_ends(server):
+    url, _folder = server
+    head = "POST /api/boards/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    head += "Transfer-Encoding: chunked\r\n\r\n"
+    chunk = b"x" * 64 * 1024
+    # 4 MB and no last chunk: a server that read the whole body first would wait for ever.
+    body = (b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(64))
+
+    status, answer = raw_request(url, head, body)
+
+    assert status == 413, answer
+    assert "bytes, the most any request here may send" in answer["detail"]
+
+
+def test_a_declared_length_larger_than_any_view_takes_is_refused_unread(server):
+    url, _folder = server
+    head = "POST /api/board-assets/ HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+    head += f"X-Board-Assets-Key: {UPLOAD_TOKEN}\r\nContent-Length: {10 * 1024**3}\r\n\r\n"
+
+    status, answer = raw_request(url, head, [])
+
+    assert status == 413, answer
+    assert "bytes, the most any request here may send" in answer["detail"]
