@@ -138,7 +138,8 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
     def _printers(self, slugs):
         printers = Printer.objects.filter(enabled=True)
         if slugs:
-            printers = printers.filter(slug__in=slugs)
+            # No slug holds NUL, and PostgreSQL cannot compare text with one (a DataError).
+            printers = printers.filter(slug__in=[slug for slug in slugs if "\x00" not in slug])
         return list(printers)
 
     @database_sync_to_async

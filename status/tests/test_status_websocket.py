@@ -72,6 +72,14 @@ async def test_an_unknown_printer_is_named_and_closed():
     assert (await client.receive_output(timeout=5))["code"] == 4404
 
 
+@pytest.mark.parametrize("query", ["printer=%00", "printer=demo%00", "printer=demo,gh%00st"])
+async def test_a_printer_name_with_a_nul_character_is_unknown_too(query):
+    client, connected = await connect(f"/ws/status?{query}")
+    assert connected
+    assert (await client.receive_json_from(timeout=5))["detail"].startswith("Unknown printer(s): ")
+    assert (await client.receive_output(timeout=5))["code"] == 4404
+
+
 @pytest.mark.parametrize(("query", "accepted"), [("", False), ("?token=wrong", False), ("?token=s3cret-token", True)])
 async def test_with_a_token_configured_only_its_holders_connect(settings, query, accepted):
     settings.STATUS_WS_TOKEN = "s3cret-token"
