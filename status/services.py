@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -248,7 +248,10 @@ def history_prune(
     if days <= 0:
         return None
     batch_size = batch_size or settings.STATUS_HISTORY_PRUNE_BATCH_SIZE
-    cutoff = (now or timezone.now()) - timedelta(days=days)
+    try:
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+    except OverflowError:  # more days than lie between now and the year 1: nothing is that old
+        cutoff = datetime.min.replace(tzinfo=UTC)
     old = StatusSnapshot.objects.filter(recorded_at__lt=cutoff)
     counts = {
         "status_history": old.count(),

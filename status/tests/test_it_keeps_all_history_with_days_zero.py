@@ -1,4 +1,4 @@
-"""`prune_status_history --days 0` keeps everything, as the README says of 0 days."""
+"""`prune_status_history --days 0` keeps everything, as the README says; so do more days than the calendar holds."""
 
 import io
 from datetime import timedelta
@@ -29,3 +29,14 @@ def test_it_refuses_negative_days_through_manage_py(manage):
     result = manage("prune_status_history", "--days", "-1")
     assert result.returncode != 0
     assert "--days must be 0 (keep everything) or more." in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", ["1000000", "999999999999"])
+def test_more_days_than_the_calendar_holds_keep_everything(days):
+    printer = make_printer()
+    snapshot_record(printer=printer, status=make_status(timezone.now() - timedelta(days=400)))
+    out = io.StringIO()
+    call_command("prune_status_history", "--days", days, stdout=out)
+    assert "Removed 0 rows in all." in out.getvalue()
+    assert StatusSnapshot.objects.count() == 1
