@@ -11,10 +11,21 @@ value outside the column's range can match no row, so it is dropped from an
 comparison by itself, as Django does for integer columns. Registered once on
 IntegerField and ForeignObject, so every integer column (AutoField,
 BigAutoField, PositiveIntegerField, ...) and every key pointing at one gets it.
+
+Two more lookups an admin changelist takes from its query string went to the
+database unchecked: ``__range`` with one string (``?id__range=a,b`` on a text
+key: each character a parameter, a ProgrammingError 500) and ``__regex`` with a
+pattern that does not compile (``?title__regex=(``: a DataError 500 on
+PostgreSQL, an OperationalError on SQLite that read as a database outage).
+Both now refuse such a value when the query is built, as Django's own lookups
+refuse a value of the wrong type: the admin answers it as invalid filter
+parameters (its "?e=1" page), the ORM with a ValueError.
 """
 
+import re
+
 from django.core.exceptions import EmptyResultSet, FieldError, FullResultSet
-from django.db.models import ForeignObject, IntegerField
+from django.db.models import Field, ForeignObject, IntegerField
 from django.db.models.fields.related_lookups import (
     RelatedExact,
     RelatedGreaterThan,
@@ -23,7 +34,7 @@ from django.db.models.fields.related_lookups import (
     RelatedLessThan,
     RelatedLessThanOrEqual,
 )
-from django.db.models.lookups import In
+from django.db.models.lookups import In, IRegex, Range, Regex
 
 
 def _integer_range(lhs, connection) -> tuple[int | None, int | None] | None:
@@ -110,3 +121,33 @@ for _lookup in (
     SafeRelatedLessThanOrEqual,
 ):
     ForeignObject.register_lookup(_lookup)
+
+
+@Field.register_lookup
+class CheckedRange(Range):
+    def get_prep_lookup(self):
+        if self.rhs_is_direct_value() and (isinstance(self.rhs, str | bytes) or len(self.rhs) != 2):
+            raise ValueError(f"range takes two values (a lowest and a highest), not {self.rhs!r}.")
+        return super().get_prep_lookup()
+
+
+class _CompiledPattern:
+    def get_prep_lookup(self):
+        if isinstance(self.rhs, str):
+            # Python's syntax is close to both databases' (SQLite runs Python's re):
+            # what does not compile here would fail there.
+            try:
+                re.compile(self.rhs)
+            except re.error as exc:
+                raise ValueError(f"{self.rhs!r} is not a regular expression: {exc}.") from None
+        return super().get_prep_lookup()
+
+
+@Field.register_lookup
+class CheckedRegex(_CompiledPattern, Regex):
+    pass
+
+
+@Field.register_lookup
+class CheckedIRegex(_CompiledPattern, IRegex):
+    pass
