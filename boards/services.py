@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from boards.models import Board
 from boards.validation import DEFINITIONS_DIR, ValidationError, definition_validate
@@ -75,6 +75,7 @@ def boards_sync(
     paths = sorted(directory.glob("*/*.json"))
     seen: dict[str, str] = {}
     with transaction.atomic():
+        _catalog_lock()
         existing = {board.pk: board for board in Board.objects.select_for_update()}
         for position, path in enumerate(paths, start=1):
             relative = path.relative_to(directory).as_posix()
@@ -95,6 +96,19 @@ def boards_sync(
         Board.objects.filter(pk__in=gone).delete()
         report.removed.extend(gone)
     return report
+
+
+def _catalog_lock() -> None:
+    """Let one sync at a time change the catalog (replicas that start together each run one).
+
+    select_for_update locks only rows that exist: on an empty catalog two syncs
+    both inserted every board and one failed (IntegrityError), and so did its
+    replica's start. On SQLite the IMMEDIATE transaction already holds the
+    write lock; on PostgreSQL this table lock, which readers never wait for, does.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Board._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _board_store(data: dict, relative: str, sha256: str, existing: dict[str, Board]) -> str:
