@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 
 from assets import services
 from assets.models import BoardAsset, ModerationEvent, ModerationStatus
+from klipperiwc_site.admin_mixins import ReadOnlyModelAdmin
 
 
 def change_summary(event: ModerationEvent):
@@ -81,7 +82,7 @@ class AssetDeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(ReadOnlyModelAdmin):
     """The audit trail of every asset, deleted ones included: read-only."""
 
     list_display = ["created_at", "asset_link", "action", "status", "reviewer", "changed", "notes"]
@@ -113,15 +114,6 @@ class ModerationEventAdmin(admin.ModelAdmin):
     @admin.display(description="Changes")
     def changed(self, event):
         return change_summary(event)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 MODERATION_FIELDS = ["status", "notes", "reviewer", "reviewed_at"]

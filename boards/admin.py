@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from boards.models import Board
+from klipperiwc_site.admin_mixins import ReadOnlyModelAdmin
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(ReadOnlyModelAdmin):
     list_display = [
         "id",
         "name",
@@ -34,12 +35,3 @@ class BoardAdmin(admin.ModelAdmin):
     def pretty_definition(self, board):
         text = json.dumps(board.definition, indent=2)
         return format_html("<pre style='max-height:40em;overflow:auto'>{}</pre>", text)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
