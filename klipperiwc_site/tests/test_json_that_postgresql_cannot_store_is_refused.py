@@ -6,7 +6,6 @@ import json
 import shutil
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -26,17 +25,10 @@ UNSTORABLE = [
 BOARD = "btt-skr-pico-v1.0"
 
 
-@pytest.fixture
-def staff_client(client):
-    User.objects.create_superuser("admin", "admin@example.org", "a long password")
-    client.login(username="admin", password="a long password")
-    return client
-
-
 @pytest.mark.parametrize(("config", "named"), UNSTORABLE)
-def test_the_printer_admin_refuses_it_as_source_config(staff_client, config, named):
+def test_the_printer_admin_refuses_it_as_source_config(admin_client, config, named):
     data = {"slug": "bench-1", "name": "Bench 1", "source_kind": "demo", "enabled": "on", "source_config": config}
-    response = staff_client.post(reverse("admin:status_printer_add"), data)
+    response = admin_client.post(reverse("admin:status_printer_add"), data)
 
     assert response.status_code == 200
     assert named in response.content.decode()
