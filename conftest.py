@@ -249,6 +249,30 @@ def _free_port() -> int:
 
 
 @pytest.fixture
+def asset_site_env(project_env, manage, tmp_path):
+    """``build(**overrides)``: the environment of a fresh, migrated embedded site with both board-asset tokens.
+
+    Its SQLite file and asset folder live in the test's tmp_path (the folder
+    is ``tmp_path / "assets"``); for tests that run a real daphne with uploads.
+    """
+    from assets.tests.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN
+
+    def build(**overrides: str | None) -> dict[str, str]:
+        env = project_env(
+            DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+            BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),
+            BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
+            BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
+            **overrides,
+        )
+        migrated = manage("migrate", "--noinput", env=env)
+        assert migrated.returncode == 0, migrated.stderr
+        return env
+
+    return build
+
+
+@pytest.fixture
 def start_daphne():
     """Start daphne processes serving this project; returns each one's base URL once /healthz answers."""
     import tempfile

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from assets.tests.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN, png_bytes
+from assets.tests.conftest import png_bytes
 from assets.tests.test_uploads_stream_through_daphne import post_file
 from conftest import PROJECT_ROOT, stop_process
 
@@ -61,17 +61,8 @@ def wait_for(condition, *, timeout: float, what: str):
 
 
 @pytest.fixture
-def daphne(project_env, tmp_path, free_port):
-    env = project_env(
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-        BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),
-        BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
-        BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=PROJECT_ROOT, env=env, capture_output=True
-    )
-    assert migrate.returncode == 0, migrate.stderr
+def daphne(asset_site_env, free_port):
+    env = asset_site_env()
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(free_port), "klipperiwc_site.asgi:application"],
         cwd=PROJECT_ROOT,

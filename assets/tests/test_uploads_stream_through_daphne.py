@@ -3,8 +3,6 @@
 import io
 import json
 import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
@@ -13,7 +11,6 @@ from PIL import Image
 from urllib3 import encode_multipart_formdata
 
 from assets.tests.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN
-from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -42,19 +39,8 @@ def post_file(url: str, content: bytes, *, token: str = UPLOAD_TOKEN, **fields: 
 
 
 @pytest.fixture
-def server(start_daphne, project_env, tmp_path):
-    env = project_env(
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-        BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),
-        BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
-        BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
-        BOARD_ASSET_MAX_BYTES=str(4 * 1024 * 1024),
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=PROJECT_ROOT, env=env, capture_output=True
-    )
-    assert migrate.returncode == 0, migrate.stderr
-    return start_daphne(env), tmp_path / "assets"
+def server(start_daphne, asset_site_env, tmp_path):
+    return start_daphne(asset_site_env(BOARD_ASSET_MAX_BYTES=str(4 * 1024 * 1024))), tmp_path / "assets"
 
 
 def test_a_multi_megabyte_upload_is_stored_and_served(server):

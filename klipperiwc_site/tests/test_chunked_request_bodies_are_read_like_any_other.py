@@ -5,16 +5,13 @@ import io
 import json
 import os
 import socket
-import subprocess
-import sys
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
 from urllib3 import encode_multipart_formdata
 
-from assets.tests.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN
-from conftest import PROJECT_ROOT
+from assets.tests.conftest import UPLOAD_TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -22,19 +19,8 @@ MAX_UPLOAD = 1024 * 1024
 
 
 @pytest.fixture
-def server(start_daphne, project_env, tmp_path):
-    env = project_env(
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-        BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),
-        BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
-        BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
-        BOARD_ASSET_MAX_BYTES=str(MAX_UPLOAD),
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=PROJECT_ROOT, env=env, capture_output=True
-    )
-    assert migrate.returncode == 0, migrate.stderr
-    return start_daphne(env), tmp_path / "assets"
+def server(start_daphne, asset_site_env, tmp_path):
+    return start_daphne(asset_site_env(BOARD_ASSET_MAX_BYTES=str(MAX_UPLOAD))), tmp_path / "assets"
 
 
 def chunks(body: bytes, size: int = 16 * 1024):
