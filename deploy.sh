@@ -521,21 +521,29 @@ PREVIOUS_CELERY_COMMAND=()
 PREVIOUS_CELERY_ENVIRONMENT=()
 PREVIOUS_HEALTH_URL=""
 
+# ARGS_HOST and ARGS_PORT: the -b and -p values of the command line in ARGS
+# (read_cmdline), "PYTHON -m klipperiwc_site.web -b HOST -p PORT" as step_start runs it.
+args_address() {
+  local arg previous=""
+  ARGS_HOST=""
+  ARGS_PORT=""
+  for arg in "${ARGS[@]}"; do
+    case "$previous" in
+      -b) ARGS_HOST=$arg ;;
+      -p) ARGS_PORT=$arg ;;
+    esac
+    previous=$arg
+  done
+}
+
 remember_previous() {
-  local pid arg previous="" host="" port=""
+  local pid
   pid=$(daemon_pid "$APP_PID" "$WEB_NAME")
   if [ -n "$pid" ] && read_cmdline "$pid" &&
     mapfile -d '' -t PREVIOUS_WEB_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
     PREVIOUS_WEB_COMMAND=("${ARGS[@]}")
-    # "PYTHON -m klipperiwc_site.web -b HOST -p PORT", as step_start runs it.
-    for arg in "${ARGS[@]}"; do
-      case "$previous" in
-        -b) host=$arg ;;
-        -p) port=$arg ;;
-      esac
-      previous=$arg
-    done
-    PREVIOUS_HEALTH_URL="http://$(local_address "$host"):$port/healthz"
+    args_address
+    PREVIOUS_HEALTH_URL="http://$(local_address "$ARGS_HOST"):$ARGS_PORT/healthz"
   fi
   pid=$(daemon_pid "$CELERY_PID" celery)
   if [ -n "$pid" ] && read_cmdline "$pid" &&
@@ -728,21 +736,14 @@ leftovers_note() {
 }
 
 cmd_status() {
-  local app celery running=0 host="" port="" arg previous=""
+  local app celery running=0 ARGS_HOST="" ARGS_PORT=""
   app=$(daemon_pid "$APP_PID" "$WEB_NAME")
   celery=$(daemon_pid "$CELERY_PID" celery)
   if [ -n "$app" ] && read_cmdline "$app"; then
-    # The address the web server was started with, and its Python (the
-    # venv's), from its command line: "PYTHON -m klipperiwc_site.web -b HOST -p PORT".
+    # The address the web server was started with, and its Python (the venv's), from its command line.
     VENV_PYTHON=${ARGS[0]}
-    for arg in "${ARGS[@]}"; do
-      case "$previous" in
-        -b) host=$arg ;;
-        -p) port=$arg ;;
-      esac
-      previous=$arg
-    done
-    echo "web: running (pid $app, $(daphne_count "$app") daphne process(es)) on ${host:-?}:${port:-?}"
+    args_address
+    echo "web: running (pid $app, $(daphne_count "$app") daphne process(es)) on ${ARGS_HOST:-?}:${ARGS_PORT:-?}"
     running=$((running + 1))
   else
     echo "web: not running$(leftovers_note "$APP_PID")"
@@ -753,9 +754,9 @@ cmd_status() {
   else
     echo "celery: not running$(leftovers_note "$CELERY_PID")"
   fi
-  if [ -n "$app" ] && [ -n "$host" ] && [ -n "$port" ]; then
+  if [ -n "$app" ] && [ -n "$ARGS_HOST" ] && [ -n "$ARGS_PORT" ]; then
     local url answer
-    url="http://$(local_address "$host"):$port/healthz"
+    url="http://$(local_address "$ARGS_HOST"):$ARGS_PORT/healthz"
     if answer=$(health_probe "$url"); then
       echo "/healthz: answers ($url: $answer)"
     else

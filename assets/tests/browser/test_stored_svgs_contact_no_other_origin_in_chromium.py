@@ -9,15 +9,12 @@ BOARD_ASSET_LOCAL_PUBLIC_URL: as a page of its own, in <iframe>, <object> and
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from html import escape
 
 import pytest
-from urllib3 import encode_multipart_formdata
 
 from assets.tests.svg_bypasses import bypass_documents, wrap
-from boards.tests.browser.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN
+from boards.tests.browser.conftest import approve_asset, upload_asset
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -75,25 +72,10 @@ def chosen(name: str) -> bool:
 
 def store_public(base_url: str, content: bytes, title: str) -> str:
     """Upload through the API and approve as public; the file's link."""
-    body, content_type = encode_multipart_formdata(
-        {"title": title, "visibility": "public", "file": ("board.svg", content, "image/svg+xml")}
+    asset = upload_asset(
+        base_url, content, filename="board.svg", content_type="image/svg+xml", title=title, visibility="public"
     )
-    upload = urllib.request.Request(
-        f"{base_url}/api/board-assets/",
-        data=body,
-        method="POST",
-        headers={"Content-Type": content_type, "X-Board-Assets-Key": UPLOAD_TOKEN},
-    )
-    with urllib.request.urlopen(upload, timeout=30) as response:
-        asset = json.loads(response.read())
-    approve = urllib.request.Request(
-        f"{base_url}/api/board-assets/{asset['id']}/moderation",
-        data=json.dumps({"status": "approved", "reviewer": "browser-test"}).encode(),
-        method="PATCH",
-        headers={"Content-Type": "application/json", "X-Board-Assets-Moderator": MODERATOR_TOKEN},
-    )
-    with urllib.request.urlopen(approve, timeout=20) as response:
-        return json.loads(response.read())["file_url"]
+    return approve_asset(base_url, asset["id"])["file_url"]
 
 
 def harness(kind: str, urls: list[str]) -> bytes:

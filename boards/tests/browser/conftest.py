@@ -163,9 +163,11 @@ def get_json(url: str) -> object:
         return json.loads(response.read())
 
 
-def upload_asset(base_url: str, content: bytes, **fields: str) -> dict:
+def upload_asset(
+    base_url: str, content: bytes, *, filename: str = "board.png", content_type: str = "image/png", **fields: str
+) -> dict:
     """POST /api/board-assets/ as multipart with the upload token; returns the created asset."""
-    body, content_type = encode_multipart_formdata({**fields, "file": ("board.png", content, "image/png")})
+    body, content_type = encode_multipart_formdata({**fields, "file": (filename, content, content_type)})
     request = urllib.request.Request(
         f"{base_url}/api/board-assets/",
         data=body,
