@@ -13,7 +13,10 @@ from django.db import models
 
 
 class SourceKind(models.TextChoices):
+    # Each kind is one module under status/sources/ registered in
+    # status/sources/registry.py; the choices here keep the column's values.
     DEMO = "demo", "Demo (simulated printer)"
+    MOONRAKER = "moonraker", "Moonraker (a Klipper printer)"
 
 
 class PrinterState(models.TextChoices):
@@ -43,6 +46,17 @@ class Printer(models.Model):
         help_text='Settings for the source, as a JSON object. The demo source reads "seed" (a whole number, '
         "default 0), which picks its simulated jobs and temperatures. Empty means {}.",
     )
+    moonraker_url = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Moonraker's address, http(s)://host:port with an optional path prefix (printers of kind moonraker).",
+    )
+    # Write-only: never in an API answer, a log line or the admin's change form.
+    api_key = models.CharField(max_length=200, blank=True, help_text="Moonraker API key (write-only).")
+    tags = models.JSONField(default=list, blank=True, help_text="Short labels for grouping a farm.")
+    # What the demo source was told to do (pause, resume, cancel, emergency
+    # stop): written by the control service, read by the demo source.
+    simulation = models.JSONField(default=dict, blank=True, editable=False)
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -52,6 +66,126 @@ class Printer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConnectionState(models.TextChoices):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    UNREACHABLE = "unreachable"
+    AUTH_FAILED = "auth_failed"
+    KLIPPY_NOT_READY = "klippy_not_ready"
+    DISABLED = "disabled"
+
+
+class PrinterConnection(models.Model):
+    """How the bridge's link to a printer stands; written by the bridge when it changes."""
+
+    printer = models.OneToOneField(Printer, on_delete=models.CASCADE, primary_key=True, related_name="connection")
+    state = models.CharField(max_length=32, choices=ConnectionState.choices, default=ConnectionState.CONNECTING)
+    message = models.CharField(max_length=500, blank=True)
+    since = models.DateTimeField()
+    bridge = models.CharField(max_length=200, blank=True, help_text="The bridge process following the printer.")
+
+    class Meta:
+        db_table = "printer_connections"
+
+    def __str__(self) -> str:
+        return f"{self.printer_id} {self.state}"
+
+
+class BridgeProcess(models.Model):
+    """A running bridge process; seen_at is its heartbeat."""
+
+    holder = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "bridge_processes"
+
+    def __str__(self) -> str:
+        return self.holder
+
+
+class BridgeLease(models.Model):
+    """Which bridge follows a printer, until expires_at (renewed while it lives)."""
+
+    printer = models.OneToOneField(Printer, on_delete=models.CASCADE, primary_key=True, related_name="lease")
+    holder = models.CharField(max_length=200)
+    acquired_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "printer_bridge_leases"
+        indexes = [models.Index(fields=["holder"], name="bridge_lease_holder")]
+
+    def __str__(self) -> str:
+        return f"{self.printer_id} held by {self.holder} until {self.expires_at:%Y-%m-%dT%H:%M:%S%z}"
+
+
+class PrintJobStatus(models.TextChoices):
+    # Moonraker's history statuses.
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ERROR = "error"
+    KLIPPY_SHUTDOWN = "klippy_shutdown"
+    KLIPPY_DISCONNECT = "klippy_disconnect"
+    INTERRUPTED = "interrupted"
+    SERVER_EXIT = "server_exit"
+
+
+class PrintJob(models.Model):
+    """One job of a printer, once (Moonraker's history job, kept beyond the status history)."""
+
+    printer = models.ForeignKey(Printer, on_delete=models.CASCADE, related_name="print_jobs", db_index=False)
+    job_id = models.CharField(max_length=64, help_text="Moonraker's job id.")
+    filename = models.CharField(max_length=1024)
+    status = models.CharField(max_length=32, choices=PrintJobStatus.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    print_duration = models.FloatField(default=0.0, help_text="Seconds spent printing.")
+    total_duration = models.FloatField(default=0.0, help_text="Seconds from start to end, pauses included.")
+    filament_used = models.FloatField(default=0.0, help_text="mm")
+    estimated_time = models.FloatField(null=True, blank=True, help_text="Slicer estimate, seconds.")
+    filament_total = models.FloatField(null=True, blank=True, help_text="Slicer estimate, mm.")
+    layer_height = models.FloatField(null=True, blank=True, help_text="mm")
+    object_height = models.FloatField(null=True, blank=True, help_text="mm")
+    metadata = models.JSONField(default=dict, blank=True, help_text="The rest of the slicer metadata Moonraker has.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "print_jobs"
+        constraints = [models.UniqueConstraint(fields=["printer", "job_id"], name="print_job_unique")]
+        indexes = [
+            models.Index(fields=["printer", "-started_at"], name="print_job_printer_time"),
+            models.Index(fields=["ended_at"], name="print_job_ended"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.status}"
+
+
+class PrinterAction(models.Model):
+    """The audit trail of control calls: every action, G-code, upload and print, with its outcome."""
+
+    printer = models.ForeignKey(Printer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Kept apart from the foreign key: the trail outlives a deleted printer.
+    printer_slug = models.CharField(max_length=64)
+    action = models.CharField(max_length=32)
+    arguments = models.JSONField(default=dict, blank=True)
+    outcome = models.CharField(max_length=16, help_text="ok, rejected, failed or timeout.")
+    status_code = models.PositiveSmallIntegerField()
+    detail = models.TextField(blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "printer_actions"
+        indexes = [models.Index(fields=["printer_slug", "-created_at"], name="printer_action_printer_time")]
+
+    def __str__(self) -> str:
+        return f"{self.printer_slug} {self.action} {self.outcome} ({self.status_code})"
 
 
 class StatusSnapshot(models.Model):

@@ -50,9 +50,22 @@ CHAMBER_NOISE = 0.1
 
 
 class DemoSource(StatusSource):
+    kind = "demo"
+
     def __init__(self, *, seed: int = 0, epoch: datetime) -> None:
         self.seed = seed
         self.epoch = epoch
+
+    @classmethod
+    def for_printer(cls, printer) -> DemoSource:
+        return cls(seed=int(printer.source_config.get("seed", 0)), epoch=printer.created_at)
+
+    @classmethod
+    def config_problems(cls, *, moonraker_url: str, api_key: str, source_config) -> dict[str, str]:
+        seed = source_config.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            return {"source_config": f'"seed" must be a whole number, not {seed!r}'}
+        return {}
 
     # -- the cycle ------------------------------------------------------------
     def _rng(self, *parts: object) -> random.Random:

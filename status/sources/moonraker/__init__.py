@@ -1,0 +1,1 @@
+"""Printers behind Moonraker: the JSON-RPC websocket client, the mapping of Klipper objects, the source."""
