@@ -201,6 +201,44 @@ STATUS_HISTORY_PRUNE_BATCH_SIZE = env.int("STATUS_HISTORY_PRUNE_BATCH_SIZE", 200
 STATUS_WS_TOKEN = env.str("STATUS_WS_TOKEN")
 STATUS_WS_MAX_MESSAGES_PER_MINUTE = env.int("STATUS_WS_MAX_MESSAGES_PER_MINUTE", 60, minimum=1)
 
+# --- Printers: the bridge, Moonraker, control ---------------------------------
+# Unset: the printer admin API (X-Printer-Admin-Key) and the control API
+# (X-Printer-Control-Key) answer 503; they are never open.
+PRINTER_ADMIN_TOKEN = env.str("PRINTER_ADMIN_TOKEN")
+PRINTER_CONTROL_TOKEN = env.str("PRINTER_CONTROL_TOKEN")
+for _name, _token in (("PRINTER_ADMIN_TOKEN", PRINTER_ADMIN_TOKEN), ("PRINTER_CONTROL_TOKEN", PRINTER_CONTROL_TOKEN)):
+    if _token and len(_token) < 16:
+        raise ConfigError(f"{_name} is {len(_token)} characters long; use at least 16 random characters.")
+if PRINTER_ADMIN_TOKEN and PRINTER_ADMIN_TOKEN == PRINTER_CONTROL_TOKEN:
+    raise ConfigError(
+        "PRINTER_ADMIN_TOKEN and PRINTER_CONTROL_TOKEN are the same; use two different tokens, "
+        "so whoever may pause a print cannot also change or delete printers."
+    )
+# How long POST /api/printers/{slug}/gcode waits for Moonraker's answer before a 504.
+PRINTER_GCODE_TIMEOUT_SECONDS = env.int("PRINTER_GCODE_TIMEOUT_SECONDS", 60, minimum=1, maximum=3600)
+# Seconds other control calls to Moonraker may take before a 504.
+PRINTER_REQUEST_TIMEOUT_SECONDS = env.int("PRINTER_REQUEST_TIMEOUT_SECONDS", 10, minimum=1, maximum=600)
+# Largest G-code file POST /api/printers/{slug}/files takes.
+PRINTER_FILE_MAX_BYTES = env.int("PRINTER_FILE_MAX_BYTES", 512 * 1024 * 1024, minimum=1)
+# Days print_jobs rows are kept after a job ended; 0 keeps them forever.
+PRINT_JOB_RETENTION_DAYS = env.int("PRINT_JOB_RETENTION_DAYS", 0, minimum=0)
+# Where the bridge runs: "web" inside the (single) web process, "process" only
+# in `manage.py run_bridge`. Default: web without REDIS_URL (the in-process
+# channel layer reaches only its own process), process with it.
+BRIDGE_MODE = env.choice("BRIDGE_MODE", ("web", "process"), "process" if REDIS_URL else "web")
+if BRIDGE_MODE == "web" and WEB_PROCESSES > 1:
+    raise ConfigError(
+        f"BRIDGE_MODE=web runs the bridge inside the web process, but WEB_PROCESSES={WEB_PROCESSES}; "
+        "use BRIDGE_MODE=process and run `python manage.py run_bridge` beside the web processes."
+    )
+# A printer's lease lasts this long and is renewed a third of the way; a dead
+# bridge's printers move to a live one within about this time plus a renewal.
+BRIDGE_LEASE_SECONDS = env.int("BRIDGE_LEASE_SECONDS", 15, minimum=3, maximum=600)
+# How often a bridge re-reads the printer table (a change takes effect within this).
+BRIDGE_RELOAD_MS = env.int("BRIDGE_RELOAD_MS", 2000, minimum=100, maximum=60_000)
+# A push printer with no status from the bridge for this long reads as offline.
+STATUS_STALE_SECONDS = env.int("STATUS_STALE_SECONDS", 15, minimum=2, maximum=3600)
+
 # Periodic tasks (beat reads this at start-up).
 CELERY_BEAT_SCHEDULE = {
     "status-history-prune": {

@@ -4,9 +4,12 @@ from dataclasses import asdict
 
 from rest_framework import serializers
 
-from klipperiwc_site.api import UTCDateTimeField, iso_utc
+from klipperiwc_site.api import UTCDateTimeField
 from status.models import JobStatus, Printer, PrinterState
-from status.sources import Job, PrinterStatus, TemperatureReading
+from status.payloads import job_payload, status_payload, temperature_payload
+from status.sources import PrinterStatus
+
+__all__ = ["job_payload", "status_payload", "temperature_payload"]
 
 
 class JobSerializer(serializers.Serializer):
@@ -34,45 +37,6 @@ class StatusSerializer(serializers.Serializer):
     queued_jobs = JobSerializer(many=True)
     temperatures = TemperatureSerializer(many=True)
     updated_at = UTCDateTimeField()
-
-
-def status_payload(*, printer: Printer, status: PrinterStatus) -> dict:
-    """The JSON body of GET /api/status, also the payload of a /ws/status message.
-
-    Built by hand because it is the hottest path of the service (every API call
-    and every broadcast); StatusSerializer documents the same shape in the
-    OpenAPI schema, and a test keeps the two equal.
-    """
-    return {
-        "printer": printer.slug,
-        "state": status.state,
-        "message": status.message,
-        "uptime_seconds": status.uptime_seconds,
-        "active_job": job_payload(status.active_job) if status.active_job else None,
-        "queued_jobs": [job_payload(job) for job in status.queued_jobs],
-        "temperatures": [temperature_payload(reading) for reading in status.temperatures],
-        "updated_at": iso_utc(status.updated_at),
-    }
-
-
-def job_payload(job: Job) -> dict:
-    return {
-        "id": job.id,
-        "name": job.name,
-        "progress": job.progress,
-        "status": job.status,
-        "started_at": iso_utc(job.started_at),
-        "estimated_completion": iso_utc(job.estimated_completion),
-    }
-
-
-def temperature_payload(reading: TemperatureReading) -> dict:
-    return {
-        "component": reading.component,
-        "actual": reading.actual,
-        "target": reading.target,
-        "timestamp": iso_utc(reading.timestamp),
-    }
 
 
 def status_payload_via_serializer(*, printer: Printer, status: PrinterStatus) -> dict:
