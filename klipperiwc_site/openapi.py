@@ -29,6 +29,8 @@ PUBLIC: list = []
 UPLOADER = [{"uploadToken": []}]
 MODERATOR = [{"moderatorToken": []}]
 ANYONE_OR_TOKEN = [{}, *UPLOADER, *MODERATOR]
+PRINTER_ADMIN = [{"printerAdminToken": []}]
+PRINTER_CONTROL = [{"printerControlToken": []}]
 
 
 def error_response(description: str) -> dict:

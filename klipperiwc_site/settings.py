@@ -386,6 +386,18 @@ SPECTACULAR_SETTINGS = {
                 "name": "X-Board-Assets-Moderator",
                 "description": "BOARD_ASSET_MODERATION_TOKEN: the moderation queue, decisions and deletes.",
             },
+            "printerAdminToken": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Printer-Admin-Key",
+                "description": "PRINTER_ADMIN_TOKEN: adding, changing and deleting printers.",
+            },
+            "printerControlToken": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Printer-Control-Key",
+                "description": "PRINTER_CONTROL_TOKEN: printer actions, G-code, files and the console.",
+            },
         }
     },
     # Only the schemes above are documented: no operation is meant to be used with a session.
