@@ -76,15 +76,19 @@ def operations(schema):
 
 def test_the_token_headers_are_security_schemes_swagger_can_authorize(schema):
     from assets.permissions import MODERATOR_HEADER, UPLOAD_HEADER
+    from klipperiwc_site.tokens import PRINTER_ADMIN_HEADER, PRINTER_CONTROL_HEADER
 
     schemes = schema["components"]["securitySchemes"]
     assert {name: (s["type"], s["in"], s["name"]) for name, s in schemes.items()} == {
         "uploadToken": ("apiKey", "header", UPLOAD_HEADER),
         "moderatorToken": ("apiKey", "header", MODERATOR_HEADER),
+        "printerAdminToken": ("apiKey", "header", PRINTER_ADMIN_HEADER),
+        "printerControlToken": ("apiKey", "header", PRINTER_CONTROL_HEADER),
     }
+    token_headers = {UPLOAD_HEADER, MODERATOR_HEADER, PRINTER_ADMIN_HEADER, PRINTER_CONTROL_HEADER}
     for label, operation in operations(schema):
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
-        assert not headers & {UPLOAD_HEADER, MODERATOR_HEADER}, f"{label} declares a token as a plain parameter"
+        assert not headers & token_headers, f"{label} declares a token as a plain parameter"
         for requirement in operation.get("security", []):
             assert set(requirement) <= set(schemes), label
     security = {label: operation.get("security") for label, operation in operations(schema)}
