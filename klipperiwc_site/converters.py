@@ -48,5 +48,22 @@ class BoardIdConverter:
         return value
 
 
+class PrinterSlugConverter:
+    """A printer slug as status.models.Printer stores it (a Django slug of at most 64 characters)."""
+
+    regex = "[-a-zA-Z0-9_]{1,64}"
+    # For OpenApiParameter(... PATH): the same rule in the schema.
+    schema = {"type": "string", "pattern": f"^{regex}$", "minLength": 1, "maxLength": 64}
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        if not re.fullmatch(self.regex, value):
+            raise ValueError(f"{value!r} is not a printer slug")
+        return value
+
+
 register_converter(AssetIdConverter, "asset_id")
 register_converter(BoardIdConverter, "board_id")
+register_converter(PrinterSlugConverter, "printer_slug")
