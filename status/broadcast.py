@@ -6,13 +6,19 @@ failing channel layer is logged, never raised into the request.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import threading
+import time
 from typing import TYPE_CHECKING
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from status.payloads import status_message
 
 if TYPE_CHECKING:
     from status.models import Printer
@@ -25,17 +31,6 @@ STATUS_GROUP = "status"
 
 def printer_group(slug: str) -> str:
     return f"status.printer.{slug}"
-
-
-def status_message(*, printer: Printer, status: PrinterStatus, seq: int) -> dict:
-    from status.api.serializers import status_payload
-
-    return {
-        "type": "status",
-        "seq": seq,
-        "printer": printer.slug,
-        "payload": status_payload(printer=printer, status=status),
-    }
 
 
 def status_event(*, text: str, printer: str | None = None, seq: int | None = None) -> dict:
@@ -60,13 +55,125 @@ def status_send_many(deliveries: list[tuple[str, dict]]) -> bool:
     return True
 
 
-def status_broadcast_on_commit(snapshots: list[tuple[Printer, PrinterStatus, int]]) -> None:
-    """After commit, send each (printer, status, seq) to the clients following all printers and that one."""
+def status_deliveries(statuses: list[tuple[Printer, PrinterStatus]]) -> list[tuple[str, dict]]:
+    """(group, event) pairs sending each status to the clients following all printers and its own."""
     deliveries = []
-    for printer, status, seq in snapshots:
+    for printer, status in statuses:
+        message = status_message(printer=printer, status=status)
         # Serialised once here, not once per group and per client.
-        event = status_event(
-            text=json.dumps(status_message(printer=printer, status=status, seq=seq)), printer=printer.slug, seq=seq
-        )
+        event = status_event(text=json.dumps(message), printer=printer.slug, seq=message["seq"])
         deliveries += [(STATUS_GROUP, event), (printer_group(printer.slug), event)]
+    return deliveries
+
+
+def status_send_now(statuses: list[tuple[Printer, PrinterStatus]]) -> bool:
+    """Broadcast now, from sync code (not tied to a transaction: the ingest never waits for storing)."""
+    return status_send_many(status_deliveries(statuses))
+
+
+async def status_send_async(statuses: list[tuple[Printer, PrinterStatus]]) -> bool:
+    """Broadcast now, from the event loop."""
+    try:
+        layer = get_channel_layer()
+        for group, event in status_deliveries(statuses):
+            await layer.group_send(group, event)
+    except Exception:
+        logger.exception("Broadcast of %d status message(s) failed", len(statuses))
+        return False
+    return True
+
+
+class BroadcastCoalescer:
+    """At most ``per_second`` broadcasts per printer; what comes in between goes out once, as the newest.
+
+    A status that arrives less than 1/per_second after the printer's last
+    broadcast waits; later ones replace it; it is sent when the interval is
+    over (the trailing edge), so the last change always reaches clients.
+    A state change is never held back. Works from the event loop
+    (``offer_async``, the bridge) and from request threads (``offer``): their
+    delayed sends run on the process's main event loop, the one the
+    in-process channel layer lives on. Where there is none (a management
+    command, a test's client), a sync offer is sent at once.
+    """
+
+    def __init__(self, per_second: int = 4) -> None:
+        self.interval = 1.0 / per_second
+        self._lock = threading.Lock()
+        self._last: dict[int, tuple[float, str]] = {}  # printer pk -> (monotonic time, state) last sent
+        self._pending: dict[int, tuple[Printer, PrinterStatus]] = {}
+        self._timers: set[int] = set()
+        self._tasks: set[asyncio.Future] = set()
+
+    def forget(self) -> None:
+        with self._lock:
+            self._last.clear()
+            self._pending.clear()
+            self._timers.clear()
+
+    def _decide(self, printer: Printer, status: PrinterStatus) -> float | None:
+        """None: send now (and it counts as sent); else seconds until the pending one is due."""
+        now = time.monotonic()
+        last = self._last.get(printer.pk)
+        if last is None or last[1] != status.state or now - last[0] >= self.interval:
+            self._last[printer.pk] = (now, status.state)
+            self._pending.pop(printer.pk, None)
+            return None
+        self._pending[printer.pk] = (printer, status)
+        return max(0.0, last[0] + self.interval - now)
+
+    def offer(self, printer: Printer, status: PrinterStatus) -> None:
+        loop = _main_event_loop()
+        with self._lock:
+            delay = self._decide(printer, status) if loop is not None else None
+            if delay is None:
+                self._last[printer.pk] = (time.monotonic(), status.state)
+            start_timer = delay is not None and printer.pk not in self._timers
+            if start_timer:
+                self._timers.add(printer.pk)
+        if delay is None:
+            status_send_now([(printer, status)])
+        elif start_timer:
+            loop.call_soon_threadsafe(loop.call_later, delay, self._flush_soon, printer.pk)
+
+    async def offer_async(self, printer: Printer, status: PrinterStatus) -> None:
+        with self._lock:
+            delay = self._decide(printer, status)
+            start_timer = delay is not None and printer.pk not in self._timers
+            if start_timer:
+                self._timers.add(printer.pk)
+        if delay is None:
+            await status_send_async([(printer, status)])
+        elif start_timer:
+            asyncio.get_running_loop().call_later(delay, self._flush_soon, printer.pk)
+
+    def _flush_soon(self, printer_id: int) -> None:
+        task = asyncio.ensure_future(self._flush(printer_id))
+        # The loop keeps only weak references to tasks.
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _flush(self, printer_id: int) -> None:
+        with self._lock:
+            self._timers.discard(printer_id)
+            pending = self._pending.pop(printer_id, None)
+            if pending is not None:
+                self._last[printer_id] = (time.monotonic(), pending[1].state)
+        if pending is not None:
+            await status_send_async([pending])
+
+
+def _main_event_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop a request thread was started from (daphne's), if this thread has one."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return loop if loop.is_running() else None
+
+
+coalescer = BroadcastCoalescer()
+
+
+def status_broadcast_on_commit(statuses: list[tuple[Printer, PrinterStatus]]) -> None:
+    """After commit, send each status to the clients following all printers and that one."""
+    deliveries = status_deliveries(statuses)
     transaction.on_commit(lambda: status_send_many(deliveries), robust=True)

@@ -24,8 +24,9 @@ from django.conf import settings
 
 from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
-from status.broadcast import STATUS_GROUP, printer_group, status_message
+from status.broadcast import STATUS_GROUP, printer_group
 from status.models import Printer
+from status.payloads import status_message
 from status.selectors import status_latest
 
 CLOSE_BAD_MESSAGE = 4400

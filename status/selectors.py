@@ -6,22 +6,30 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Floor, Greatest, Least
+from django.utils import timezone
 
+from klipperiwc_site.api import iso_utc
 from status.db_functions import EpochSeconds
 from status.models import (
     ROLLUP_RESOLUTIONS,
     JobSnapshot,
     JobStatus,
     Printer,
+    PrinterState,
     StatusSnapshot,
     TemperatureRollup,
     TemperatureSample,
     rollup_start,
 )
+from status.payloads import status_seq
+from status.services import LatestStatus, latest_key, status_capture
 from status.sources import Job, PrinterStatus, TemperatureReading
+from status.sources.registry import source_pushes
 
 # Every status call looks its printer up; a short-lived copy per process
 # spares the database that query (it was half the time of GET /api/status).
@@ -55,7 +63,56 @@ def printer_list_with_state():
 
 
 def status_latest(*, printer: Printer) -> tuple[int, PrinterStatus] | None:
-    """(snapshot id, status) of the newest stored snapshot, or None."""
+    """(seq, status) of the printer's newest status as collected, or None when it has none.
+
+    The latest status the collector kept (the cache: Redis in scaled mode),
+    else the newest stored snapshot.
+    """
+    latest = latest_status_entry(printer=printer)
+    if latest is None:
+        return None
+    return status_seq(latest.status.updated_at), latest.status
+
+
+def latest_status_entry(*, printer: Printer) -> LatestStatus | None:
+    entry = cache.get(latest_key(printer.pk))
+    if isinstance(entry, LatestStatus):
+        return entry
+    status = status_stored_latest(printer=printer)
+    return None if status is None else LatestStatus(status=status, reported_at=status.updated_at)
+
+
+def status_current(*, printer: Printer, now: datetime | None = None) -> PrinterStatus:
+    """The status every reader shows: computed now for a pull source (and ingested), else the latest one.
+
+    A push printer (Moonraker) is answered from what the bridge ingested,
+    never by asking the printer; one the bridge has not reported for
+    STATUS_STALE_SECONDS is offline, saying since when.
+    """
+    now = now or timezone.now()
+    if not source_pushes(printer):
+        return status_capture(printer=printer, now=now).status
+    if not printer.enabled:
+        return PrinterStatus(
+            state=PrinterState.OFFLINE, message="The printer is disabled.", uptime_seconds=0, updated_at=now
+        )
+    latest = latest_status_entry(printer=printer)
+    if latest is None:
+        return PrinterStatus(
+            state=PrinterState.OFFLINE, message="No status from the bridge yet.", uptime_seconds=0, updated_at=now
+        )
+    if (now - latest.reported_at).total_seconds() > settings.STATUS_STALE_SECONDS:
+        return PrinterStatus(
+            state=PrinterState.OFFLINE,
+            message=f"No report from the bridge since {iso_utc(latest.reported_at)}.",
+            uptime_seconds=0,
+            updated_at=latest.reported_at,
+        )
+    return latest.status
+
+
+def status_stored_latest(*, printer: Printer) -> PrinterStatus | None:
+    """The newest stored snapshot as a status, or None."""
     snapshot = StatusSnapshot.objects.filter(printer=printer).order_by("-recorded_at", "-pk").first()
     if snapshot is None:
         return None
@@ -75,7 +132,7 @@ def status_latest(*, printer: Printer) -> tuple[int, PrinterStatus] | None:
         for row in JobSnapshot.objects.filter(snapshot=snapshot).order_by("position")
     ]
     has_active = JobSnapshot.objects.filter(snapshot=snapshot, position=0).exists()
-    status = PrinterStatus(
+    return PrinterStatus(
         state=snapshot.state,
         message=snapshot.message,
         uptime_seconds=snapshot.uptime_seconds,
@@ -84,7 +141,6 @@ def status_latest(*, printer: Printer) -> tuple[int, PrinterStatus] | None:
         queued_jobs=tuple(jobs[1:] if has_active else jobs),
         temperatures=temperatures,
     )
-    return snapshot.pk, status
 
 
 def temperature_component_exists(*, printer: Printer, component: str) -> bool:

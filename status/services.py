@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from status.broadcast import status_broadcast_on_commit
+from status.broadcast import coalescer, status_broadcast_on_commit
 from status.models import (
     ROLLUP_RESOLUTIONS,
     JobSnapshot,
@@ -37,39 +37,109 @@ class Capture:
     snapshot: StatusSnapshot | None  # None when the last one is too recent
 
 
+@dataclass(frozen=True)
+class LatestStatus:
+    """A printer's newest status and when a collector (bridge or request) reported it."""
+
+    status: PrinterStatus
+    reported_at: datetime
+
+
+# Kept a day: past STATUS_STALE_SECONDS a reader shows the printer offline
+# anyway, and a missing entry falls back to the newest stored snapshot.
+LATEST_TIMEOUT_SECONDS = 24 * 3600
+# At most this many broadcasts (and cache writes) per printer per second.
+BROADCASTS_PER_SECOND = 4
+
 # printer pk -> when this process last recorded or saw a stored snapshot.
 # With Redis as the cache, asking it on every call halved the request rate.
 _last_recorded_here: dict[int, datetime] = {}
+# printer pk -> the state of the last status this process ingested.
+_last_state_here: dict[int, str] = {}
 
 
 def last_recorded_forget() -> None:
     """Forget what this process saw (tests clear the cache between cases)."""
     _last_recorded_here.clear()
+    _last_state_here.clear()
+    coalescer.forget()
 
 
-def _last_recorded_key(printer: Printer) -> str:
-    return f"status:last-recorded:{printer.pk}"
+def _last_recorded_key(printer_id: int) -> str:
+    return f"status:last-recorded:{printer_id}"
+
+
+def latest_key(printer_id: int) -> str:
+    return f"status:latest:{printer_id}"
+
+
+def latest_keep_many(*, entries: dict[int, LatestStatus]) -> None:
+    """Keep each printer's newest status where every web process reads it (the cache: Redis in scaled mode).
+
+    A cache that is down loses nothing for good: readers fall back to the newest stored snapshot.
+    """
+    if entries:
+        cache.set_many({latest_key(pk): entry for pk, entry in entries.items()}, timeout=LATEST_TIMEOUT_SECONDS)
+
+
+def last_recorded_note(*, printer_ids_at: dict[int, datetime]) -> None:
+    """Tell this process and the others (through the cache) when these printers' snapshots were stored."""
+    _last_recorded_here.update(printer_ids_at)
+    if printer_ids_at:
+        cache.set_many({_last_recorded_key(pk): at for pk, at in printer_ids_at.items()}, timeout=60)
+
+
+def last_recorded_get(*, printer_ids: list[int]) -> dict[int, datetime]:
+    """When each printer's newest snapshot was stored, as far as this process or the cache knows."""
+    known = {pk: _last_recorded_here[pk] for pk in printer_ids if pk in _last_recorded_here}
+    missing = [pk for pk in printer_ids if pk not in known]
+    if missing:
+        found = cache.get_many([_last_recorded_key(pk) for pk in missing])
+        for pk in missing:
+            at = found.get(_last_recorded_key(pk))
+            if at is not None:
+                known[pk] = _last_recorded_here[pk] = at
+    return known
 
 
 def status_capture(*, printer: Printer, now: datetime | None = None) -> Capture:
-    """Read the printer's status now; store and broadcast it unless one was stored very recently.
-
-    A flood of calls writes at most one snapshot per printer per
-    STATUS_HISTORY_MIN_INTERVAL_MS; every call still answers with fresh data.
-    """
+    """Read a pull source's status now and ingest it (GET /api/status on the demo printer does this)."""
     now = now or timezone.now()
     status = source_for(printer).current_status(now=now)
+    return Capture(status, status_ingest(printer=printer, status=status, now=now))
+
+
+def status_ingest(*, printer: Printer, status: PrinterStatus, now: datetime | None = None) -> StatusSnapshot | None:
+    """Take a printer's new status (sync form; the bridge uses status.ingest.StatusIngest, the async form).
+
+    (1) keeps it as the printer's latest status and (2) broadcasts it to
+    /ws/status, both at most BROADCASTS_PER_SECOND times a second per printer
+    (a state change always goes out), and (3) stores a snapshot unless one was
+    stored less than STATUS_HISTORY_MIN_INTERVAL_MS ago and the state is the
+    same. Broadcasting does not wait for storing: a database that fails to
+    store is logged, and the status still reaches clients.
+    Returns the stored snapshot, or None.
+    """
+    now = now or timezone.now()
+    previous = _last_state_here.get(printer.pk)
+    state_changed = previous is not None and previous != status.state
+    _last_state_here[printer.pk] = status.state
+    latest_keep_many(entries={printer.pk: LatestStatus(status=status, reported_at=now)})
+    coalescer.offer(printer, status)
+    return _snapshot_store_if_due(printer=printer, status=status, now=now, state_changed=state_changed)
+
+
+def _snapshot_store_if_due(
+    *, printer: Printer, status: PrinterStatus, now: datetime, state_changed: bool
+) -> StatusSnapshot | None:
+    """Store the status unless a snapshot is younger than the interval (a flood of calls takes no lock)."""
     min_interval = timedelta(milliseconds=settings.STATUS_HISTORY_MIN_INTERVAL_MS)
-    # Cheap checks first, so a flood of calls takes no database lock: what
-    # this process last saw, then the cache (shared through Redis in scaled
-    # mode), then the database.
-    last = _last_recorded_here.get(printer.pk)
-    if last is not None and abs(now - last) < min_interval:
-        return Capture(status, None)
-    last = cache.get(_last_recorded_key(printer))
-    if last is not None and abs(now - last) < min_interval:
-        _last_recorded_here[printer.pk] = last
-        return Capture(status, None)
+    if not state_changed:
+        # Cheap checks first: what this process last saw, then the cache
+        # (shared through Redis in scaled mode), then the database.
+        last = last_recorded_get(printer_ids=[printer.pk]).get(printer.pk)
+        if last is not None and abs(now - last) < min_interval:
+            return None
     try:
         with transaction.atomic():
             # One writer per printer at a time: the row lock serialises
@@ -78,34 +148,33 @@ def status_capture(*, printer: Printer, now: datetime | None = None) -> Capture:
             latest = (
                 StatusSnapshot.objects.filter(printer=printer)
                 .order_by("-recorded_at")
-                .values_list("recorded_at", flat=True)
+                .values_list("recorded_at", "state")
                 .first()
             )
-            if latest is not None and abs(now - latest) < min_interval:
-                cache.set(_last_recorded_key(printer), latest, timeout=60)
-                _last_recorded_here[printer.pk] = latest
-                return Capture(status, None)
-            snapshot = snapshot_record(printer=printer, status=status)
+            if latest is not None and abs(now - latest[0]) < min_interval and latest[1] == status.state:
+                last_recorded_note(printer_ids_at={printer.pk: latest[0]})
+                return None
+            snapshot = snapshots_record(items=[(printer, status)], broadcast=False)[0]
     except DatabaseError:
-        # The status was read; failing to keep it must not fail the caller.
-        # /healthz reports the database, the log has the details.
+        # The status was read and broadcast; failing to keep it must not
+        # fail the caller. /healthz reports the database, the log has the details.
         logger.exception("Could not store the status of printer %s", printer.slug)
-        return Capture(status, None)
-    cache.set(_last_recorded_key(printer), now, timeout=60)
-    _last_recorded_here[printer.pk] = now
-    return Capture(status, snapshot)
+        return None
+    last_recorded_note(printer_ids_at={printer.pk: now})
+    return snapshot
 
 
-def snapshot_record(*, printer: Printer, status: PrinterStatus) -> StatusSnapshot:
-    """Store one status with its temperatures and jobs; broadcast it after commit."""
-    return snapshots_record(items=[(printer, status)])[0]
+def snapshot_record(*, printer: Printer, status: PrinterStatus, broadcast: bool = True) -> StatusSnapshot:
+    """Store one status with its temperatures and jobs; broadcast it after commit unless told not to."""
+    return snapshots_record(items=[(printer, status)], broadcast=broadcast)[0]
 
 
-def snapshots_record(*, items: list[tuple[Printer, PrinterStatus]]) -> list[StatusSnapshot]:
+def snapshots_record(*, items: list[tuple[Printer, PrinterStatus]], broadcast: bool = True) -> list[StatusSnapshot]:
     """Store many statuses (of one or many printers) in one transaction; broadcast each after commit.
 
-    A source that collects the statuses of a whole farm writes them in one
-    go: one INSERT per table instead of one transaction per printer.
+    The bridge writes a farm's statuses together (one INSERT per table
+    instead of one transaction per printer), with broadcast=False: it has
+    broadcast them already, as they came.
     """
     with transaction.atomic():
         snapshots = StatusSnapshot.objects.bulk_create(
@@ -156,9 +225,8 @@ def snapshots_record(*, items: list[tuple[Printer, PrinterStatus]]) -> list[Stat
             cursor.executemany(_TEMPERATURE_INSERT, temperature_rows)
             cursor.executemany(_JOB_INSERT, job_rows)
         _rollups_add(readings=readings)
-        status_broadcast_on_commit(
-            [(printer, status, snapshot.pk) for snapshot, (printer, status) in zip(snapshots, items, strict=True)]
-        )
+        if broadcast:
+            status_broadcast_on_commit([(printer, status) for printer, status in items])
     return snapshots
 
 

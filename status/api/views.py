@@ -19,18 +19,11 @@ from rest_framework.views import APIView
 
 from klipperiwc_site.api import ErrorSerializer, UTCDateTimeField, iso_utc
 from klipperiwc_site.openapi import DATABASE_DOWN, PUBLIC
-from status import selectors, services
+from status import selectors
 from status.api.params import int_param, printer_param, time_range
-from status.api.serializers import (
-    JobSerializer,
-    PrinterSerializer,
-    StatusSerializer,
-    TemperatureSerializer,
-    job_payload,
-    status_payload,
-    temperature_payload,
-)
+from status.api.serializers import JobSerializer, PrinterSerializer, StatusSerializer, TemperatureSerializer
 from status.models import JobStatus, PrinterState, StatusSnapshot
+from status.payloads import job_payload, status_payload, temperature_payload
 
 PRINTER_PARAM = OpenApiParameter(
     "printer", str, description="Printer slug (default: demo); GET /api/printers/ lists them."
@@ -45,14 +38,15 @@ BAD_RANGE = OpenApiResponse(
 
 
 class _CaptureView(APIView):
-    """Reads the printer's status now, stores it (rate-limited) and broadcasts it."""
+    """Answers with the printer's current status (selectors.status_current: the demo printer's is
+    computed and ingested now, a Moonraker printer's is the latest the bridge collected)."""
 
     # Public, read-only endpoints polled often: no session lookup, no permission round.
     authentication_classes: list = []
     permission_classes: list = []
 
     def capture(self, request):
-        return services.status_capture(printer=printer_param(request)).status
+        return selectors.status_current(printer=printer_param(request))
 
 
 class StatusView(_CaptureView):
@@ -65,8 +59,7 @@ class StatusView(_CaptureView):
     )
     def get(self, request):
         printer = printer_param(request)
-        capture = services.status_capture(printer=printer)
-        return Response(status_payload(printer=printer, status=capture.status))
+        return Response(status_payload(printer=printer, status=selectors.status_current(printer=printer)))
 
 
 class JobsView(_CaptureView):

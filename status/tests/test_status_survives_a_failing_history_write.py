@@ -13,7 +13,7 @@ def test_the_status_is_answered_and_the_failure_logged(client, monkeypatch, capl
     def broken(**kwargs):
         raise OperationalError("disk I/O error")
 
-    monkeypatch.setattr(services, "snapshot_record", broken)
+    monkeypatch.setattr(services, "snapshots_record", broken)
     response = client.get("/api/status")
     assert response.status_code == 200
     assert response.json()["printer"] == "demo"

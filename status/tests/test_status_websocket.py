@@ -9,6 +9,7 @@ from django.test import Client
 
 from klipperiwc_site.asgi import application
 from status.models import Printer
+from status.payloads import status_seq
 from status.services import status_capture
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio]
@@ -33,7 +34,7 @@ async def test_a_new_client_first_gets_the_latest_stored_status():
     first = await client.receive_json_from(timeout=5)
     assert first["type"] == "status"
     assert first["printer"] == "demo"
-    assert first["seq"] == stored.snapshot.pk
+    assert first["seq"] == status_seq(stored.status.updated_at)
     assert first["payload"]["state"] == stored.status.state
     assert first["payload"]["updated_at"] == stored.status.updated_at.isoformat()
     await client.disconnect()

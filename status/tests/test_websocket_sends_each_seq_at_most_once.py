@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from klipperiwc_site.asgi import application
 from status.consumers import StatusConsumer
 from status.models import Printer
+from status.payloads import status_seq
 from status.services import status_capture
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio]
@@ -24,7 +25,7 @@ def _store_every_capture(settings):
 
 async def capture(slug="demo") -> int:
     printer = await Printer.objects.aget(slug=slug)
-    return (await database_sync_to_async(status_capture)(printer=printer)).snapshot.pk
+    return status_seq((await database_sync_to_async(status_capture)(printer=printer)).status.updated_at)
 
 
 @pytest.fixture
