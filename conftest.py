@@ -484,3 +484,34 @@ def postgres_database(postgres_url, unique_name):
     yield urlunsplit(urlsplit(postgres_url)._replace(path=f"/{name}"))
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- Moonraker: real Moonraker (.venv-moonraker) against the stand-in klippy ----------
+
+
+@pytest.fixture
+def moonraker_printer(tmp_path_factory):
+    """``moonraker_printer(lines_per_second=50, **kwargs)``: a started MoonrakerInstance (klippy ready).
+
+    Real Moonraker from .venv-moonraker (or $KLIPPERIWC_MOONRAKER_BIN) on a free
+    127.0.0.1 port with API-key auth, against scripts/standin_klippy.py. Skipped,
+    naming the reason, when Moonraker cannot run here (fails with
+    KLIPPERIWC_REQUIRE_SERVICES=1). Every instance is stopped at teardown; the
+    logs of both processes are printed then, which pytest shows when the test failed.
+    """
+    from scripts.moonraker_instance import MoonrakerInstance, moonraker_available, moonraker_bin
+
+    ok, reason = moonraker_available()
+    if not ok:
+        service_missing("Moonraker", str(moonraker_bin()), reason)
+    instances = []
+
+    def start(lines_per_second: float = 50.0, **kwargs) -> MoonrakerInstance:
+        instance = MoonrakerInstance(tmp_path_factory.mktemp("moonraker"), lines_per_second=lines_per_second, **kwargs)
+        instances.append(instance)
+        return instance.start()
+
+    yield start
+    for instance in instances:
+        instance.stop()
+        print(f"=== Moonraker {instance.url} (start-up {instance.startup_seconds} s) ===\n{instance.tail_logs()}")

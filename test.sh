@@ -2,8 +2,8 @@
 # Runs every check: ruff, then the whole pytest suite. Extra arguments go to pytest.
 #
 # Creates or updates .venv from requirements-dev.txt first, so it works on a fresh
-# machine with nothing but Python 3.11. Tests that need a server (PostgreSQL, Redis,
-# ...) skip with the service named when it is not running, or fail when
+# machine with nothing but Python 3.11, and .venv-moonraker from requirements-moonraker.txt.
+# Tests that need a server (PostgreSQL, Redis, Moonraker, ...) skip with the service named when it is not running, or fail when
 # KLIPPERIWC_REQUIRE_SERVICES=1.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -34,6 +34,26 @@ if [ "$(cat "$venv/.requirements-dev.sha256" 2>/dev/null)" != "$wanted" ]; then
   stamp "Installing requirements-dev.txt into $venv"
   "$venv/bin/python" -m pip install --disable-pip-version-check -q -r requirements-dev.txt
   echo "$wanted" >"$venv/.requirements-dev.sha256"
+fi
+
+# Real Moonraker for the tests marked moonraker, in an environment of its own (its pins
+# clash with ours). When it cannot be installed the run goes on: those tests skip naming
+# the reason (scripts/moonraker_instance.py reads .install-error), or fail in CI.
+mr_venv=.venv-moonraker
+mr_wanted=$(sha256sum requirements-moonraker.txt | cut -d' ' -f1)
+if [ "$(cat "$mr_venv/.requirements.sha256" 2>/dev/null)" != "$mr_wanted" ]; then
+  stamp "Installing requirements-moonraker.txt into $mr_venv"
+  mr_log=$(mktemp)
+  if { [ -x "$mr_venv/bin/python" ] || "$(find_python)" -m venv "$mr_venv"; } >"$mr_log" 2>&1 &&
+    "$mr_venv/bin/python" -m pip install --disable-pip-version-check -q -r requirements-moonraker.txt >>"$mr_log" 2>&1; then
+    rm -f "$mr_venv/.install-error"
+    echo "$mr_wanted" >"$mr_venv/.requirements.sha256"
+  else
+    mkdir -p "$mr_venv"
+    tail -n 5 "$mr_log" >"$mr_venv/.install-error"
+    stamp "Could not install Moonraker (tests marked moonraker will skip or fail): $(tail -n 1 "$mr_log")"
+  fi
+  rm -f "$mr_log"
 fi
 
 stamp "ruff check"
