@@ -309,7 +309,13 @@ class MoonrakerClient:
                 await asyncio.wait_for(ws.close(code=1011), 2)
         finally:
             # Also on cancellation (close()): every waiter learns the connection is gone.
-            self._mark_closed(reason or _close_reason(ws.close_rcvd, ws.close_sent))
+            if not reason:
+                try:
+                    closed = ws.close_exc
+                    reason = _close_reason(closed.rcvd, closed.sent)
+                except Exception:  # not closed after all (cancelled): any reason will do
+                    reason = "the connection to Moonraker was closed"
+            self._mark_closed(reason)
 
     def _dispatch(self, raw: str | bytes) -> None:
         if isinstance(raw, bytes):
