@@ -37,6 +37,11 @@ application = ProtocolTypeRouter(
     }
 )
 
+# Embedded mode: the bridge collects every printer's status inside this process.
+from status.bridge.embedded import bridge_in_daphne  # noqa: E402
+
+bridge_in_daphne()
+
 # What is loaded by now lives as long as the process. Freezing it keeps the
 # cyclic garbage collector from scanning it again and again, and a larger
 # youngest generation makes collections rarer: the collector's pauses were

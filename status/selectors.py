@@ -21,6 +21,8 @@ from status.models import (
     JobStatus,
     Printer,
     PrinterState,
+    PrintJob,
+    PrintJobStatus,
     StatusSnapshot,
     TemperatureRollup,
     TemperatureSample,
@@ -279,3 +281,21 @@ def job_statistics(*, printer: Printer) -> dict:
         "jobs": sum(counts.values()),
         "total_print_seconds": round(print_seconds, 3),
     }
+
+
+def print_job_sync_since(*, printer: Printer) -> float | None:
+    """Where a source should re-read its job history from (Unix seconds), or None for all of it.
+
+    From the oldest job still in progress here (it may have ended while the
+    bridge was away), else from the newest job: a second earlier, so that one
+    is read again too.
+    """
+    jobs = PrintJob.objects.filter(printer=printer)
+    start = (
+        jobs.filter(status=PrintJobStatus.IN_PROGRESS)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+        or jobs.order_by("-started_at").values_list("started_at", flat=True).first()
+    )
+    return None if start is None else start.timestamp() - 1.0

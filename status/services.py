@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from status.broadcast import coalescer, status_broadcast_on_commit
@@ -21,6 +21,7 @@ from status.models import (
     ROLLUP_RESOLUTIONS,
     JobSnapshot,
     Printer,
+    PrinterConnection,
     StatusSnapshot,
     TemperatureRollup,
     TemperatureSample,
@@ -361,3 +362,24 @@ def history_prune(
         removed["temperature_history_rollup"],
     )
     return PruneResult(cutoff=cutoff, dry_run=False, **removed)
+
+
+def printer_connection_set(
+    *, printer_id: int, state: str, message: str, bridge: str, now: datetime | None = None
+) -> None:
+    """Record how the bridge's link to a printer stands (called when it changes)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = PrinterConnection.objects.filter(printer_id=printer_id).update(
+            state=state, message=message[:500], since=now, bridge=bridge
+        )
+        if not updated and Printer.objects.filter(pk=printer_id).exists():
+            try:
+                with transaction.atomic():
+                    PrinterConnection.objects.create(
+                        printer_id=printer_id, state=state, message=message[:500], since=now, bridge=bridge
+                    )
+            except IntegrityError:  # created meanwhile by another bridge's last words: ours is newer
+                PrinterConnection.objects.filter(printer_id=printer_id).update(
+                    state=state, message=message[:500], since=now, bridge=bridge
+                )
