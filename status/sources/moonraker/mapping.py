@@ -82,6 +82,21 @@ def _clip(message: str) -> str:
     return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
 
 
+def merge_diff(objects: dict[str, dict[str, Any]], diff: Mapping[str, Any]) -> list[str]:
+    """Fold a ``notify_status_update`` diff into ``objects`` (in place); names of the values that were not objects.
+
+    Moonraker sends only the fields that changed, each whole (a nested value such as
+    ``print_stats.info`` replaces the old one), so a field-level update is the merge.
+    """
+    skipped = []
+    for name, values in diff.items():
+        if isinstance(values, Mapping):
+            objects.setdefault(name, {}).update(values)
+        else:
+            skipped.append(name)
+    return skipped
+
+
 def offline_status(message: str, *, now: datetime) -> PrinterStatus:
     """Moonraker unreachable, refusing the key, or klippy gone: offline, nothing else known."""
     return PrinterStatus(state=PrinterState.OFFLINE.value, message=_clip(message), uptime_seconds=0, updated_at=now)
@@ -191,18 +206,22 @@ def _state_and_message(objects: Mapping[str, Any], klippy_state: str, klippy_mes
     filename = text(print_stats.get("filename"))
     display = text(_obj(objects, "display_status").get("message"))
     ps_message = text(print_stats.get("message"))
+    # display_status.message (M117) outlives the print that set it, so it only adds to what print_stats says.
     if ps_state == "printing":
-        return PrinterState.PRINTING.value, display or (f"Printing {filename}" if filename else "Printing")
+        base = f"Printing {filename}" if filename else "Printing"
+        return PrinterState.PRINTING.value, f"{base}: {display}" if display else base
     if ps_state == "paused":
-        return PrinterState.PAUSED.value, display or ps_message or (f"Paused: {filename}" if filename else "Paused")
+        base = f"Paused: {filename}" if filename else "Paused"
+        detail = ps_message
+        return PrinterState.PAUSED.value, f"{base} ({detail})" if detail else base
     if ps_state == "error":
         return PrinterState.ERROR.value, ps_message or (f"Print of {filename} failed" if filename else "Print failed")
-    if display:
-        return PrinterState.IDLE.value, display
     if ps_state == "complete" and filename:
         return PrinterState.IDLE.value, f"Print complete: {filename}"
     if ps_state == "cancelled" and filename:
         return PrinterState.IDLE.value, f"Print cancelled: {filename}"
+    if display:
+        return PrinterState.IDLE.value, display
     return PrinterState.IDLE.value, state_message or "Printer is ready"
 
 

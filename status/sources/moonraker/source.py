@@ -350,11 +350,8 @@ class MoonrakerFollower:
                 self.log_once("malformed notify_status_update", f"params {type(params).__name__} without a diff object")
                 return
             filename_before = self.objects.get("print_stats", {}).get("filename")
-            for name, values in diff.items():
-                if isinstance(values, dict):
-                    self.objects.setdefault(name, {}).update(values)
-                else:
-                    self.log_once(f"malformed {name} update", f"{name} came as {type(values).__name__}")
+            for name in mapping.merge_diff(self.objects, diff):
+                self.log_once(f"malformed {name} update", f"{name} came as {type(diff[name]).__name__}, not an object")
             webhooks = diff.get("webhooks")
             if isinstance(webhooks, dict) and isinstance(webhooks.get("state"), str):
                 self.klippy_state = webhooks["state"]

@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import hmac
 import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -401,3 +403,81 @@ class FollowThread:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+RECORDINGS = Path(__file__).resolve().parents[2] / "tests" / "moonraker" / "recordings"
+
+
+def load_recording(name: str) -> dict[str, Any]:
+    """One of status/tests/moonraker/recordings/<name>.json (recorded from real Moonraker by record.py there)."""
+    return json.loads((RECORDINGS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+class Replay:
+    """Plays a recording's notifications into the inputs of mapping.printer_status, as the follower keeps them.
+
+    Only what a recording holds: the subscription's values merged with every diff, klippy's
+    state from the notify_klippy_* notifications and webhooks, the queue from
+    notify_job_queue_changed, the history job from notify_history_changed.
+    """
+
+    def __init__(self, recording: dict[str, Any]) -> None:
+        from status.sources.moonraker import mapping
+
+        self._mapping = mapping
+        calls = recording["calls"]
+        self.notifications = recording["notifications"]
+        self.objects = copy.deepcopy(calls["printer.objects.subscribe"]["status"])
+        self.sensors = mapping.sensor_names(calls["printer.objects.query heaters"]["status"]["heaters"])
+        self.queue = list(calls["server.job_queue.status"]["queued_jobs"])
+        self.klippy_state = calls["server.info"]["klippy_state"]
+        self.history_job: dict[str, Any] | None = None
+        self.metadata = next((value for key, value in calls.items() if key.startswith("server.files.metadata")), None)
+        self.position = 0
+
+    def step(self) -> tuple[str, Any]:
+        method, params = self.notifications[self.position]
+        self.position += 1
+        if method == "notify_status_update":
+            self._mapping.merge_diff(self.objects, params[0])
+            state = params[0].get("webhooks", {}).get("state")
+            if state:
+                self.klippy_state = state
+        elif method == "notify_klippy_disconnected":
+            self.klippy_state, self.objects = "disconnected", {}
+        elif method == "notify_klippy_shutdown":
+            self.klippy_state = "shutdown"
+        elif method == "notify_klippy_ready":
+            self.klippy_state = "ready"
+        elif method == "notify_history_changed":
+            self.history_job = params[0]["job"]
+        elif method == "notify_job_queue_changed":
+            self.queue = params[0]["updated_queue"]
+        return method, params
+
+    def until(self, predicate: Callable[[str, Any], bool]) -> tuple[str, Any]:
+        """Step up to and including the first notification for which ``predicate(method, params)`` holds."""
+        while self.position < len(self.notifications):
+            method, params = self.step()
+            if predicate(method, params):
+                return method, params
+        raise AssertionError("the recording has no such notification")
+
+    def until_print_state(self, state: str) -> None:
+        self.until(
+            lambda method, params: (
+                method == "notify_status_update" and params[0].get("print_stats", {}).get("state") == state
+            )
+        )
+
+    def status(self, now: datetime, *, metadata: bool = True):
+        return self._mapping.printer_status(
+            objects=self.objects,
+            now=now,
+            klippy_state=self.klippy_state,
+            sensors=self.sensors,
+            queue=self.queue,
+            history_job=self.history_job,
+            file_metadata=self.metadata if metadata else None,
+            up_since=now - timedelta(hours=1),
+        )
