@@ -29,6 +29,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -475,6 +476,17 @@ class MoonrakerInstance:
     def history(self, **params: Any) -> list[dict[str, Any]]:
         return self.result("GET", "/server/history/list", **params)["jobs"]
 
+    def websocket(self, *, api_key: str | None = None, identify: bool = True) -> MoonrakerWebsocket:
+        """A websocket to Moonraker's /websocket (X-Api-Key on the upgrade request; ``api_key=""``: none).
+
+        With ``identify`` it first calls ``server.connection.identify`` as an agent.
+        """
+        key = self.api_key if api_key is None else api_key
+        ws = MoonrakerWebsocket(self.ws_url, headers={"X-Api-Key": key} if key else {})
+        if identify:
+            ws.call("server.connection.identify", client_name="klipperiwc-tests", version="0", type="agent", url="-")
+        return ws
+
     # --- waiting and logs --------------------------------------------------------
 
     def wait_for(self, condition: Callable[[], Any], *, timeout: float = 30, what: str = "a condition") -> Any:
@@ -499,3 +511,96 @@ class MoonrakerInstance:
                 text = path.read_text(encoding="utf-8", errors="replace").splitlines()[-count:]
                 parts.append(f"--- {path.name} (last {len(text)} lines) ---\n" + "\n".join(text))
         return "\n".join(parts)
+
+
+class MoonrakerWebsocket:
+    """A JSON-RPC client on Moonraker's websocket; a thread collects notifications with their arrival time."""
+
+    def __init__(self, url: str, *, headers: dict[str, str] | None = None):
+        from websockets.sync.client import connect
+
+        # Entered as a context manager (websockets deprecates connecting without one); close() exits it.
+        self._stack = contextlib.ExitStack()
+        self._ws = self._stack.enter_context(
+            connect(url, additional_headers=headers or {}, open_timeout=10, max_size=2**24)
+        )
+        self._lock = threading.Condition()
+        self._replies: dict[int, dict[str, Any]] = {}
+        self._next_id = 0
+        self.notifications: list[tuple[float, str, Any]] = []  # (time.time() on arrival, method, params)
+        self.closed = False
+        self.close_reason = ""
+        self._reader = threading.Thread(target=self._read, name="moonraker-ws", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self._ws:
+                arrived = time.time()
+                message = json.loads(raw)
+                with self._lock:
+                    if "id" in message and "method" not in message:
+                        self._replies[message["id"]] = message
+                    elif "method" in message:
+                        self.notifications.append((arrived, message["method"], message.get("params")))
+                    self._lock.notify_all()
+        except Exception as exc:  # closed: callers see self.closed
+            self.close_reason = repr(exc)
+        finally:
+            with self._lock:
+                self.closed = True
+                self._lock.notify_all()
+
+    def call_raw(self, method: str, timeout: float = 10, **params: Any) -> dict[str, Any]:
+        """Send one request; return Moonraker's whole reply (``result`` or ``error``)."""
+        with self._lock:
+            self._next_id += 1
+            request_id = self._next_id
+        self._ws.send(json.dumps({"jsonrpc": "2.0", "method": method, "params": params, "id": request_id}))
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while request_id not in self._replies:
+                left = deadline - time.monotonic()
+                if self.closed or left <= 0:
+                    raise HarnessError(f"no reply to {method} within {timeout} s (closed: {self.closed})")
+                self._lock.wait(left)
+            return self._replies.pop(request_id)
+
+    def call(self, method: str, timeout: float = 10, **params: Any) -> Any:
+        """Send one request; its ``result``, or HarnessError with Moonraker's error."""
+        reply = self.call_raw(method, timeout=timeout, **params)
+        if "error" in reply:
+            raise HarnessError(f"{method}: {reply['error']}")
+        return reply["result"]
+
+    def wait_notification(
+        self, method: str, predicate: Callable[[Any], bool] | None = None, *, timeout: float = 10, since: int = 0
+    ) -> tuple[float, Any]:
+        """The first notification ``method`` from index ``since`` on whose params pass ``predicate``.
+
+        Returns (arrival time.time(), params).
+        """
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            index = since
+            while True:
+                while index < len(self.notifications):
+                    arrived, name, params = self.notifications[index]
+                    index += 1
+                    if name == method and (predicate is None or predicate(params)):
+                        return arrived, params
+                left = deadline - time.monotonic()
+                if self.closed or left <= 0:
+                    seen = sorted({n for _, n, _ in self.notifications})
+                    raise HarnessError(f"no {method} within {timeout} s (closed: {self.closed}; saw {seen})")
+                self._lock.wait(left)
+
+    def close(self) -> None:
+        self._stack.close()
+        self._reader.join(timeout=5)
+
+    def __enter__(self) -> MoonrakerWebsocket:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

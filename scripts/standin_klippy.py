@@ -639,8 +639,10 @@ class Printer:
         if task is not None and task is not asyncio.current_task():
             task.cancel()
 
-    def _end_print(self, state: str, message: str = "") -> None:
-        now = time.monotonic()
+    def _end_print(self, state: str, message: str = "", ended: float | None = None) -> None:
+        if self.print_started is None:
+            return  # reset (a restart) meanwhile
+        now = time.monotonic() if ended is None else ended
         if self.pause_started is not None:
             self.paused_total += now - self.pause_started
             self.pause_started = None
@@ -715,7 +717,10 @@ class Printer:
         }
         self.update(changes)
         if self.status["print_stats"]["state"] in ("printing", "paused"):
-            self._end_print("error", message)
+            # Klipper's print loop notices the shutdown only after it propagated, so print_stats turns
+            # to error in a later push than webhooks (Moonraker's history then says klippy_shutdown).
+            ended = time.monotonic()
+            asyncio.get_running_loop().call_later(PUSH_INTERVAL * 1.5, self._end_print, "error", message, ended)
         self.respond(f"!! {message}")
 
 
