@@ -100,14 +100,21 @@ def test_the_token_headers_are_security_schemes_swagger_can_authorize(schema):
 
 
 def test_public_operations_show_no_lock(schema):
+    # Outside the board assets, an operation is public or needs exactly one printer token.
+    printer_tokens = ([{"printerAdminToken": []}], [{"printerControlToken": []}])
     public = [label for label, operation in operations(schema) if "board-assets" not in label]
     assert public
     locked = {
         label: operation["security"]
         for label, operation in operations(schema)
-        if label in public and "security" in operation
+        if label in public and "security" in operation and operation["security"] not in printer_tokens
     }
     assert not locked
+    security = {label: operation.get("security") for label, operation in operations(schema)}
+    for label in ("GET /api/printers/", "GET /api/printers/{slug}", "GET /api/printers/{slug}/jobs"):
+        assert security[label] is None, label
+    for label in ("POST /api/printers/", "PATCH /api/printers/{slug}", "DELETE /api/printers/{slug}"):
+        assert security[label] == [{"printerAdminToken": []}], label
 
 
 def test_paginated_lists_are_wrapped_in_one_page_with_bounded_parameters(schema):

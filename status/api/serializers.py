@@ -2,11 +2,23 @@
 
 from dataclasses import asdict
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assets.api.serializers import StrictSerializer
 from klipperiwc_site.api import UTCDateTimeField
-from status.models import JobStatus, Printer, PrinterState
+from status.models import ConnectionState, JobStatus, Printer, PrinterState, PrintJob, PrintJobStatus, SourceKind
 from status.payloads import job_payload, status_payload, temperature_payload
+from status.printer_selectors import printer_connection
+from status.printer_validation import (
+    TAG_MAX_COUNT,
+    TAG_MAX_LENGTH,
+    TAG_PATTERN,
+    TAG_RULE,
+    tags_clean,
+    tags_problem,
+    url_for_display,
+)
 from status.sources import PrinterStatus
 
 __all__ = ["job_payload", "status_payload", "temperature_payload"]
@@ -44,14 +56,152 @@ def status_payload_via_serializer(*, printer: Printer, status: PrinterStatus) ->
     return StatusSerializer({"printer": printer.slug, **asdict(status)}).data
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false only: DRF's BooleanField also takes "yes", "on", 1 and "0", which the schema does not."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "maxItems": TAG_MAX_COUNT,
+        "items": {"type": "string", "minLength": 1, "maxLength": TAG_MAX_LENGTH, "pattern": TAG_PATTERN},
+        "description": f"Labels for grouping a farm: {TAG_RULE}. Repeats are dropped.",
+    }
+)
+class TagsField(serializers.Field):
+    default_error_messages = {"invalid": "{problem}."}
+
+    def to_internal_value(self, data):
+        problem = tags_problem(data)
+        if problem:
+            self.fail("invalid", problem=problem)
+        return tags_clean(data)
+
+    def to_representation(self, value):
+        return list(value)
+
+
+class ConnectionSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=ConnectionState.choices,
+        help_text="How the bridge's link to the printer stands; connecting until the bridge reports.",
+    )
+    message = serializers.CharField(allow_blank=True, help_text="Why, in words (e.g. the error Moonraker gave).")
+    since = UTCDateTimeField(help_text="Since when the link has been in this state.")
+
+
 class PrinterSerializer(serializers.Serializer):
+    """A printer as anyone may read it: never its api_key, only whether it has one."""
+
     slug = serializers.SlugField()
     name = serializers.CharField()
-    source_kind = serializers.CharField()
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices)
     enabled = serializers.BooleanField()
+    moonraker_url = serializers.SerializerMethodField(help_text="Moonraker's address (never with credentials).")
+    has_api_key = serializers.SerializerMethodField(help_text="Whether an API key is stored (it is never shown).")
+    tags = TagsField()
+    source_config = serializers.DictField(help_text='Settings of the source (the demo reads "seed").')
+    connection = serializers.SerializerMethodField()
     state = serializers.ChoiceField(
         choices=PrinterState.choices, allow_null=True, help_text="State of the newest stored snapshot."
     )
     state_at = UTCDateTimeField(allow_null=True, help_text="When that snapshot was taken.")
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
+
+    def to_representation(self, instance):
+        # A printer just created or changed has no annotations: its state is read here.
+        if not hasattr(instance, "state"):
+            instance.state, instance.state_at = printer_state(instance)
+        return super().to_representation(instance)
+
+    def get_moonraker_url(self, printer) -> str:
+        return url_for_display(printer.moonraker_url)
+
+    def get_has_api_key(self, printer) -> bool:
+        return bool(printer.api_key)
+
+    @extend_schema_field(ConnectionSerializer)
+    def get_connection(self, printer) -> dict:
+        return ConnectionSerializer(printer_connection(printer=printer)).data
+
+
+def printer_state(printer: Printer) -> tuple[str | None, object]:
+    snapshot = printer.snapshots.order_by("-recorded_at", "-pk").values_list("state", "recorded_at").first()
+    return snapshot if snapshot is not None else (None, None)
+
+
+class PrinterWriteSerializer(StrictSerializer):
+    """The body of POST /api/printers/ and (every field optional) PATCH /api/printers/{slug}."""
+
+    slug = serializers.SlugField(max_length=64, help_text="Letters, digits, - and _; the printer's id in URLs.")
+    name = serializers.CharField(max_length=200)
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices)
+    moonraker_url = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="http(s)://host:port with an optional path prefix; required for kind moonraker.",
+    )
+    api_key = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Moonraker's API key, write-only (never in an answer); an empty string removes it.",
+    )
+    tags = TagsField(required=False)
+    enabled = StrictBooleanField(required=False, help_text="A disabled printer is not followed by the bridge.")
+    source_config = serializers.DictField(required=False, help_text=Printer._meta.get_field("source_config").help_text)
+
+
+class PrinterUpdateSerializer(PrinterWriteSerializer):
+    """Every field optional: only those sent change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class PrintJobSerializer(serializers.ModelSerializer):
+    started_at = UTCDateTimeField()
+    ended_at = UTCDateTimeField(allow_null=True)
+    status = serializers.ChoiceField(choices=PrintJobStatus.choices)
+
+    class Meta:
+        model = PrintJob
+        fields = [
+            "job_id",
+            "filename",
+            "status",
+            "started_at",
+            "ended_at",
+            "print_duration",
+            "total_duration",
+            "filament_used",
+            "estimated_time",
+            "filament_total",
+            "layer_height",
+            "object_height",
+            "metadata",
+        ]
+        read_only_fields = fields  # an answer only: every field is always there
+        extra_kwargs = {"job_id": {"help_text": "Moonraker's job id (unique per printer)."}}
+
+
+class PrintJobTotalsSerializer(serializers.Serializer):
+    printer = serializers.SlugField()
+    jobs = serializers.IntegerField(min_value=0)
+    counts = serializers.DictField(
+        child=serializers.IntegerField(min_value=0), help_text="Jobs per status, every status listed (0 for none)."
+    )
+    total_print_seconds = serializers.FloatField(min_value=0, help_text="Time spent printing, pauses excluded.")
+    total_duration_seconds = serializers.FloatField(min_value=0, help_text="Start to end, pauses included.")
+    total_filament_mm = serializers.FloatField(min_value=0, help_text="Filament used, mm.")

@@ -21,7 +21,7 @@ from klipperiwc_site.api import ErrorSerializer, UTCDateTimeField, iso_utc
 from klipperiwc_site.openapi import DATABASE_DOWN, PUBLIC
 from status import selectors
 from status.api.params import int_param, printer_param, time_range
-from status.api.serializers import JobSerializer, PrinterSerializer, StatusSerializer, TemperatureSerializer
+from status.api.serializers import JobSerializer, StatusSerializer, TemperatureSerializer
 from status.models import JobStatus, PrinterState, StatusSnapshot
 from status.payloads import job_payload, status_payload, temperature_payload
 
@@ -87,22 +87,6 @@ class TemperaturesView(_CaptureView):
     def get(self, request):
         status = self.capture(request)
         return Response([temperature_payload(reading) for reading in status.temperatures])
-
-
-class PrinterListView(ListAPIView):
-    serializer_class = PrinterSerializer
-
-    def get_queryset(self):
-        return selectors.printer_list_with_state()
-
-    @extend_schema(
-        summary="Printers with their latest stored state",
-        responses={200: PrinterSerializer(many=True), 503: UNAVAILABLE},
-        auth=PUBLIC,
-        tags=["status"],
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class StatusHistorySerializer(serializers.ModelSerializer):

@@ -1,0 +1,79 @@
+"""Reads of printers (with their bridge connection) and their print jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, FloatField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from status.models import ConnectionState, Printer, PrinterConnection, PrintJob, PrintJobStatus
+from status.selectors import printer_list_with_state
+
+WAITING_FOR_BRIDGE = "Waiting for the bridge"
+DISABLED = "The printer is disabled."
+
+
+def printer_list():
+    """Every printer with its newest stored state and its connection row (one query)."""
+    return printer_list_with_state().select_related("connection")
+
+
+def printer_detail(*, slug: str) -> Printer | None:
+    """The printer with that slug, read from the database (not the per-process cache), or None."""
+    return printer_list().filter(slug=slug).first()
+
+
+def printer_by_slug(*, slug: str) -> Printer | None:
+    return Printer.objects.filter(slug=slug).first()
+
+
+def printer_connection(*, printer: Printer) -> dict:
+    """{state, message, since} of the bridge's link to ``printer``.
+
+    A disabled printer is "disabled" whatever the bridge last wrote; one the bridge has not
+    written about yet is "connecting", waiting for the bridge, since it was last changed.
+    """
+    try:
+        row: PrinterConnection | None = printer.connection
+    except PrinterConnection.DoesNotExist:
+        row = None
+    if not printer.enabled:
+        if row is not None and row.state == ConnectionState.DISABLED:
+            return {"state": row.state, "message": row.message or DISABLED, "since": row.since}
+        return {"state": ConnectionState.DISABLED, "message": DISABLED, "since": printer.updated_at}
+    if row is None:
+        return {"state": ConnectionState.CONNECTING, "message": WAITING_FOR_BRIDGE, "since": printer.updated_at}
+    if row.state == ConnectionState.DISABLED:
+        # Enabled again; the bridge has not picked the change up yet.
+        return {"state": ConnectionState.CONNECTING, "message": WAITING_FOR_BRIDGE, "since": printer.updated_at}
+    return {"state": row.state, "message": row.message, "since": row.since}
+
+
+def print_jobs(
+    *, printer: Printer, status: str | None = None, since: datetime | None = None, until: datetime | None = None
+):
+    """The printer's jobs that started in [since, until], newest first."""
+    jobs = PrintJob.objects.filter(printer=printer)
+    if status:
+        jobs = jobs.filter(status=status)
+    if since is not None:
+        jobs = jobs.filter(started_at__gte=since)
+    if until is not None:
+        jobs = jobs.filter(started_at__lte=until)
+    return jobs.order_by("-started_at", "-pk")
+
+
+def print_job_totals(*, printer: Printer, since: datetime | None = None, until: datetime | None = None) -> dict:
+    """Jobs per status (every status, zeros included), print time, time from start to end and filament."""
+    jobs = print_jobs(printer=printer, since=since, until=until).order_by()
+    zero = Value(0.0, output_field=FloatField())
+    totals = jobs.aggregate(
+        jobs=Count("pk"),
+        total_print_seconds=Coalesce(Sum("print_duration"), zero),
+        total_duration_seconds=Coalesce(Sum("total_duration"), zero),
+        total_filament_mm=Coalesce(Sum("filament_used"), zero),
+        **{f"count_{value}": Count("pk", filter=Q(status=value)) for value in PrintJobStatus.values},
+    )
+    counts = {value: totals.pop(f"count_{value}") for value in PrintJobStatus.values}
+    return {"counts": counts, **totals}

@@ -1,0 +1,13 @@
+"""Fixtures of the status tests."""
+
+import pytest
+from django.test import Client
+
+from status.tests.printer_api import ADMIN_TOKEN
+
+
+@pytest.fixture
+def admin_api(settings, db):
+    """A client whose calls carry X-Printer-Admin-Key (PRINTER_ADMIN_TOKEN is set for the test)."""
+    settings.PRINTER_ADMIN_TOKEN = ADMIN_TOKEN
+    return Client(headers={"X-Printer-Admin-Key": ADMIN_TOKEN})
