@@ -122,10 +122,10 @@ def _unreachable_reason(exc: BaseException, address: str) -> str:
     return f"cannot reach {address}: {type(exc).__name__}: {exc}"
 
 
-def _close_reason(received, sent) -> str:
+def _close_reason(received, sent, ping_timeout: float | None = PING_TIMEOUT_SECONDS) -> str:
     """Why a websocket closed, from the close frames it received and sent (either may be None)."""
     if sent is not None and sent.code == 1011 and "ping" in (sent.reason or ""):
-        return f"Moonraker did not answer a ping within {PING_TIMEOUT_SECONDS:g} s"
+        return f"Moonraker did not answer a ping within {ping_timeout:g} s"
     if received is not None:
         reason = f": {received.reason}" if received.reason else ""
         return f"Moonraker closed the connection (code {received.code}{reason})"
@@ -183,7 +183,7 @@ class MoonrakerClient:
                 open_timeout=self._connect_timeout,
                 ping_interval=self._ping_interval,
                 ping_timeout=self._ping_timeout,
-                close_timeout=2,
+                close_timeout=1,
                 max_size=MAX_MESSAGE_BYTES,
                 compression=None,
                 logger=wire_logger,
@@ -265,7 +265,7 @@ class MoonrakerClient:
                 self._abort_task = asyncio.get_running_loop().create_task(self._abort())
             raise MoonrakerTimeout(reason) from None
         except websockets.exceptions.ConnectionClosed as exc:
-            self._mark_closed(_close_reason(exc.rcvd, exc.sent))
+            self._mark_closed(_close_reason(exc.rcvd, exc.sent, self._ping_timeout))
             raise MoonrakerConnectionLost(self.close_reason) from None
         finally:
             self._pending.pop(call_id, None)
@@ -301,7 +301,7 @@ class MoonrakerClient:
             async for raw in ws:
                 self._dispatch(raw)
         except websockets.exceptions.ConnectionClosed as exc:
-            reason = _close_reason(exc.rcvd, exc.sent)
+            reason = _close_reason(exc.rcvd, exc.sent, self._ping_timeout)
         except Exception as exc:  # a bug in a callback must not leave the connection half alive
             logger.exception("Moonraker reader for %s failed", self.address)
             reason = f"the connection to Moonraker failed ({type(exc).__name__})"
@@ -312,7 +312,7 @@ class MoonrakerClient:
             if not reason:
                 try:
                     closed = ws.close_exc
-                    reason = _close_reason(closed.rcvd, closed.sent)
+                    reason = _close_reason(closed.rcvd, closed.sent, self._ping_timeout)
                 except Exception:  # not closed after all (cancelled): any reason will do
                     reason = "the connection to Moonraker was closed"
             self._mark_closed(reason)

@@ -187,6 +187,7 @@ class MoonrakerFollower:
         self._connection_reported: tuple[str, str] | None = None
         self._last_status_at = 0.0
         self._was_healthy = False
+        self.next_retry_in: float | None = None  # seconds, after the last failed connection
         self._reset_session()
 
     def _reset_session(self) -> None:
@@ -236,6 +237,7 @@ class MoonrakerFollower:
                 if self.client is not None:
                     await self.client.close()
                     self.client = None
+            self.next_retry_in = delay
             await self._wait(delay)
 
     async def _wait(self, delay: float) -> None:

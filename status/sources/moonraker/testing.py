@@ -24,6 +24,7 @@ import contextlib
 import copy
 import hmac
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,10 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Response
+
+# The fake's websockets logger, pinned to INFO as the client's is: DEBUG would print the X-Api-Key header.
+fake_logger = logging.getLogger("status.sources.moonraker.testing.wire")
+fake_logger.setLevel(logging.INFO)
 
 
 def ready_objects() -> dict[str, dict[str, Any]]:
@@ -116,12 +121,16 @@ class FakeMoonraker:
             compression=None,
             ping_interval=None,
             max_size=16 * 1024 * 1024,
+            logger=fake_logger,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self.url = f"http://{self.host}:{self.port}"
         return self.url
 
     async def stop(self) -> None:
+        for connection in list(self.connections):
+            if getattr(connection, "stuck", False):
+                connection.transport.abort()  # it reads nothing, so it would never finish a close handshake
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):
@@ -138,6 +147,7 @@ class FakeMoonraker:
     def stop_reading(self) -> None:
         """Stop reading every connection: calls and pings go unanswered, as from a stuck host."""
         for connection in self.connections:
+            connection.stuck = True
             connection.transport.pause_reading()
 
     async def send_raw(self, frame: str | bytes) -> None:
