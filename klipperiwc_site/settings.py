@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "status",
     "assets",
     "boards",
+    "control",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("status.api.urls")),
+    path("api/printers/", include("control.api.urls")),
     path("api/board-assets/", include("assets.api.urls")),
     path("api/boards/", include("boards.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,8 @@
 """A simulated printer for demos, development and tests.
 
-Everything is a pure function of (seed, epoch, now): two processes asked
-about the same moment answer the same, and tests can assert exact values.
-One cycle lasts an hour:
+Everything is a pure function of (seed, epoch, simulation, now): two
+processes asked about the same moment answer the same, and tests can assert
+exact values. One cycle lasts an hour:
 
     0:00  idle        heaters cooling down from the last job
     0:05  printing    heaters approach their targets; progress advances
@@ -10,12 +10,31 @@ One cycle lasts an hour:
     0:28  printing
     0:48  idle        job completed (failed in an error cycle); heaters off
     0:55  error       in roughly one cycle of five (then idle again at 0:57)
+
+``simulation`` (Printer.simulation, written by control/services.py through
+``DemoSource.control``) is what the printer was told to do, as a JSON object:
+
+    shifts     [[T, offset], ...]: from the simulated moment T on, the timeline
+               runs ``offset`` seconds behind the clock (pauses taken; a resume
+               during the cycle's own pause skips its rest: a negative shift)
+    paused_at  seconds since the epoch when a pause began; the timeline stands
+               still until resume
+    halt       [from, until]: simulated moments with no printing (a cancelled
+               or stopped job); until is the next cycle's start, or null while
+               an emergency stop holds
+    ended      {"cycle", "progress", "status"}: the job a halt ended, shown
+               until the next one starts
+    stopped    true after an emergency stop: state error "Emergency stop"
+               until a firmware restart (or restart)
+
+"Simulated moment" T counts seconds since the epoch on the shifted timeline.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from status.models import JobStatus, PrinterState
@@ -48,17 +67,102 @@ HEATERS = {
 }
 CHAMBER_NOISE = 0.1
 
+# What DemoSource.control takes (the names of the control API).
+DEMO_ACTIONS = ("pause", "resume", "cancel", "emergency-stop", "firmware-restart", "restart")
+STOP_MESSAGE = "Emergency stop"
+# Time shifts kept: enough for the current and the previous cycle's jobs; the newest holds the offset.
+SHIFTS_KEPT = 50
+
+
+class DemoActionRefused(Exception):
+    """The simulated printer refuses, as Klipper would (\"Printer is not printing\")."""
+
+
+def _number(value, default=None):
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Printer.simulation, read (leniently: anything malformed is left out) and written back."""
+
+    shifts: tuple[tuple[float, float], ...] = ()
+    paused_at: float | None = None
+    halt: tuple[float, float | None] | None = None
+    ended: tuple[int, float, str] | None = None
+    stopped: bool = False
+
+    @classmethod
+    def from_json(cls, data) -> Simulation:
+        if not isinstance(data, dict):
+            return cls()
+        shifts = []
+        for item in data.get("shifts") or ():
+            if isinstance(item, list | tuple) and len(item) == 2:
+                moment, offset = _number(item[0]), _number(item[1])
+                if moment is not None and offset is not None:
+                    shifts.append((moment, offset))
+        halt = data.get("halt")
+        if isinstance(halt, list | tuple) and len(halt) == 2 and _number(halt[0]) is not None:
+            halt = (_number(halt[0]), _number(halt[1]))
+        else:
+            halt = None
+        ended = data.get("ended")
+        progress = _number(ended.get("progress")) if isinstance(ended, dict) else None
+        if isinstance(ended, dict) and isinstance(ended.get("cycle"), int) and progress is not None:
+            ended = (ended["cycle"], progress, str(ended.get("status", JobStatus.CANCELLED)))
+        else:
+            ended = None
+        return cls(tuple(shifts), _number(data.get("paused_at")), halt, ended, data.get("stopped") is True)
+
+    def to_json(self) -> dict:
+        data: dict = {}
+        if self.shifts:
+            data["shifts"] = [list(shift) for shift in self.shifts]
+        if self.paused_at is not None:
+            data["paused_at"] = self.paused_at
+        if self.halt is not None:
+            data["halt"] = list(self.halt)
+        if self.ended is not None:
+            cycle, progress, status = self.ended
+            data["ended"] = {"cycle": cycle, "progress": progress, "status": status}
+        if self.stopped:
+            data["stopped"] = True
+        return data
+
+    @property
+    def offset(self) -> float:
+        return self.shifts[-1][1] if self.shifts else 0.0
+
+    def offset_at(self, moment: float) -> float:
+        """The offset the timeline ran with at simulated ``moment``."""
+        offset = 0.0
+        for since, value in self.shifts:
+            if since >= moment:
+                break
+            offset = value
+        return offset
+
+    def halted(self, moment: float) -> bool:
+        if self.halt is None:
+            return False
+        start, until = self.halt
+        return start <= moment and (until is None or moment < until)
+
 
 class DemoSource(StatusSource):
     kind = "demo"
 
-    def __init__(self, *, seed: int = 0, epoch: datetime) -> None:
+    def __init__(self, *, seed: int = 0, epoch: datetime, simulation: dict | None = None) -> None:
         self.seed = seed
         self.epoch = epoch
+        self.simulation = Simulation.from_json(simulation or {})
 
     @classmethod
     def for_printer(cls, printer) -> DemoSource:
-        return cls(seed=int(printer.source_config.get("seed", 0)), epoch=printer.created_at)
+        return cls(
+            seed=int(printer.source_config.get("seed", 0)), epoch=printer.created_at, simulation=printer.simulation
+        )
 
     @classmethod
     def config_problems(cls, *, moonraker_url: str, api_key: str, source_config) -> dict[str, str]:
@@ -77,7 +181,8 @@ class DemoSource(StatusSource):
 
     def _job(self, cycle: int, *, status: str, progress: float, now: datetime | None = None) -> Job:
         name = JOB_NAMES[self._rng("job", cycle).randrange(len(JOB_NAMES))]
-        started_at = self.epoch + timedelta(seconds=cycle * CYCLE_SECONDS + PRINT_START)
+        start = cycle * CYCLE_SECONDS + PRINT_START
+        started_at = self.epoch + timedelta(seconds=start + self.simulation.offset_at(start))
         estimated = None
         if now is not None:
             estimated = now + timedelta(seconds=round((1.0 - progress) * PRINT_SECONDS))
@@ -97,53 +202,105 @@ class DemoSource(StatusSource):
         )
 
     # -- temperatures -----------------------------------------------------------
-    def _heater_actual(self, component: str, position: float) -> float:
+    def _heating_span(self, moment: float) -> tuple[float, float]:
+        """(start, end) of the last time the heaters were switched on at or before ``moment``; end may lie ahead.
+
+        A print heats from its start to its end, unless a halt (cancel, emergency
+        stop) cut it short or left it out.
+        """
+        cycle = int(moment // CYCLE_SECONDS)
+        halt = self.simulation.halt
+        for k in (cycle, cycle - 1):
+            start, end = k * CYCLE_SECONDS + PRINT_START, k * CYCLE_SECONDS + PRINT_END
+            if start > moment:
+                continue
+            if halt is not None and start < end and halt[0] < end and (halt[1] is None or halt[1] > start):
+                if halt[0] <= start:
+                    continue  # this cycle did not print at all
+                end = halt[0]
+            return start, end
+        # A halt longer than a cycle: the heaters went off where it began.
+        cut = halt[0] if halt is not None else moment
+        start = (cut // CYCLE_SECONDS) * CYCLE_SECONDS + PRINT_START
+        return min(start, cut), cut
+
+    def _heater_actual(self, component: str, moment: float) -> float:
         target, tau_heat, tau_cool, _ = HEATERS[component]
 
         def heated(seconds: float) -> float:
             return AMBIENT + (target - AMBIENT) * (1.0 - math.exp(-seconds / tau_heat))
 
-        if PRINT_START <= position < PRINT_END:
-            return heated(position - PRINT_START)
-        cooling_for = position - PRINT_END if position >= PRINT_END else position + CYCLE_SECONDS - PRINT_END
-        peak = heated(PRINT_END - PRINT_START)
-        return AMBIENT + (peak - AMBIENT) * math.exp(-cooling_for / tau_cool)
+        start, end = self._heating_span(moment)
+        if moment < end:
+            return heated(moment - start)
+        peak = heated(end - start)
+        return AMBIENT + (peak - AMBIENT) * math.exp(-(moment - end) / tau_cool)
 
     def _noise(self, component: str, now: datetime, amplitude: float) -> float:
         second = int(now.timestamp())
         return self._rng("noise", component, second).uniform(-amplitude, amplitude)
 
-    def _temperatures(self, position: float, heating: bool, now: datetime) -> tuple[TemperatureReading, ...]:
+    def _temperatures(self, moment: float, heating: bool, now: datetime) -> tuple[TemperatureReading, ...]:
         readings = []
         for component, (target, _, _, noise) in HEATERS.items():
-            actual = self._heater_actual(component, position) + self._noise(component, now, noise)
+            actual = self._heater_actual(component, moment) + self._noise(component, now, noise)
             readings.append(TemperatureReading(component, round(actual, 2), target if heating else 0.0, now))
-        bed = self._heater_actual("heater_bed", position)
+        bed = self._heater_actual("heater_bed", moment)
         chamber = AMBIENT + 0.35 * (bed - AMBIENT) + self._noise("chamber", now, CHAMBER_NOISE)
         readings.append(TemperatureReading("chamber", round(chamber, 2), None, now))
         return tuple(readings)
 
+    # -- the timeline ------------------------------------------------------------
+    def _elapsed(self, now: datetime) -> float:
+        return max(0.0, (now - self.epoch).total_seconds())
+
+    def _moment(self, elapsed: float) -> float:
+        """The simulated moment at ``elapsed`` seconds since the epoch (it stands still while paused)."""
+        simulation = self.simulation
+        if simulation.paused_at is not None:
+            elapsed = min(elapsed, simulation.paused_at)
+        return max(0.0, elapsed - simulation.offset)
+
+    @staticmethod
+    def _scheduled(position: float) -> tuple[PrinterState, float | None]:
+        """The cycle's plan at ``position``: (state, progress of the job) while it prints, else (idle, None)."""
+        if PRINT_START <= position < PAUSE_START:
+            return PrinterState.PRINTING, (position - PRINT_START) / PRINT_SECONDS
+        if PAUSE_START <= position < PAUSE_END:
+            return PrinterState.PAUSED, (PAUSE_START - PRINT_START) / PRINT_SECONDS
+        if PAUSE_END <= position < PRINT_END:
+            return PrinterState.PRINTING, (PAUSE_START - PRINT_START + position - PAUSE_END) / PRINT_SECONDS
+        return PrinterState.IDLE, None
+
+    def _situation(self, moment: float) -> tuple[int, float, PrinterState, float | None]:
+        """(cycle, position, state, progress of the active job or None) at simulated ``moment``."""
+        simulation = self.simulation
+        cycle, position = divmod(moment, CYCLE_SECONDS)
+        cycle = int(cycle)
+        state, progress = self._scheduled(position)
+        if progress is not None and simulation.halted(moment):
+            state, progress = PrinterState.IDLE, None
+        if progress is not None and simulation.paused_at is not None:
+            state = PrinterState.PAUSED
+        if state == PrinterState.IDLE and ERROR_START <= position < ERROR_END and self._is_error_cycle(cycle):
+            state = PrinterState.ERROR
+        if simulation.stopped:
+            state = PrinterState.ERROR
+        return cycle, position, state, progress
+
     # -- the answer -------------------------------------------------------------
     def current_status(self, *, now: datetime) -> PrinterStatus:
-        elapsed = max(0.0, (now - self.epoch).total_seconds())
-        cycle, position = divmod(elapsed, CYCLE_SECONDS)
-        cycle = int(cycle)
+        elapsed = self._elapsed(now)
+        moment = self._moment(elapsed)
+        cycle, position, state, progress = self._situation(moment)
+        ended = self.simulation.ended
         active_job = None
-        if PRINT_START <= position < PAUSE_START:
-            state, progress = PrinterState.PRINTING, (position - PRINT_START) / PRINT_SECONDS
-        elif PAUSE_START <= position < PAUSE_END:
-            state, progress = PrinterState.PAUSED, (PAUSE_START - PRINT_START) / PRINT_SECONDS
-        elif PAUSE_END <= position < PRINT_END:
-            state = PrinterState.PRINTING
-            progress = (PAUSE_START - PRINT_START + position - PAUSE_END) / PRINT_SECONDS
-        elif ERROR_START <= position < ERROR_END and self._is_error_cycle(cycle):
-            state, progress = PrinterState.ERROR, None
-        else:
-            state, progress = PrinterState.IDLE, None
-
         if progress is not None:
             job_status = JobStatus.RUNNING if state == PrinterState.PRINTING else JobStatus.PAUSED
             active_job = self._job(cycle, status=job_status, progress=progress, now=now)
+        elif ended is not None and ended[0] == cycle:
+            # A cancelled or stopped job stays visible until the next one starts.
+            active_job = self._job(cycle, status=ended[2], progress=ended[1])
         elif position >= PRINT_END:
             # The finished job stays visible until the next one starts, so
             # history learns how it ended.
@@ -154,7 +311,7 @@ class DemoSource(StatusSource):
         messages = {
             PrinterState.PRINTING: f"Printing {active_job.name}" if active_job else "",
             PrinterState.PAUSED: "Paused by user",
-            PrinterState.ERROR: "MCU 'mcu' shutdown: Timer too close",
+            PrinterState.ERROR: STOP_MESSAGE if self.simulation.stopped else "MCU 'mcu' shutdown: Timer too close",
             PrinterState.IDLE: "Printer is ready",
         }
         # Jobs waiting for the next cycles; during a print the queue is what follows it.
@@ -166,5 +323,72 @@ class DemoSource(StatusSource):
             updated_at=now,
             active_job=active_job,
             queued_jobs=queue,
-            temperatures=self._temperatures(position, PRINT_START <= position < PRINT_END, now),
+            temperatures=self._temperatures(moment, progress is not None, now),
         )
+
+    # -- being told what to do -------------------------------------------------------
+    def control(self, action: str, *, now: datetime) -> dict:
+        """The simulation after ``action`` (one of DEMO_ACTIONS) at ``now``, as Printer.simulation JSON.
+
+        Raises DemoActionRefused where a real printer refuses too (pause while not printing).
+        """
+        if action not in DEMO_ACTIONS:
+            raise ValueError(f"Unknown demo action {action!r}; known: {', '.join(DEMO_ACTIONS)}.")
+        simulation = self.simulation
+        elapsed = self._elapsed(now)
+        moment = self._moment(elapsed)
+        cycle, position, state, progress = self._situation(moment)
+        printing = progress is not None
+        if simulation.stopped and action in ("pause", "resume", "cancel"):
+            raise DemoActionRefused(f"Printer is shut down ({STOP_MESSAGE}); a firmware restart clears it.")
+        next_cycle = (cycle + 1) * CYCLE_SECONDS
+
+        def shifted(offset: float) -> tuple[tuple[float, float], ...]:
+            # Entries older than the previous cycle matter no more; the newest holds the offset.
+            keep_from = (cycle - 1) * CYCLE_SECONDS
+            shifts = [shift for shift in simulation.shifts if shift[0] >= keep_from]
+            return (*shifts[-(SHIFTS_KEPT - 1) :], (moment, offset))
+
+        def unfrozen() -> Simulation:
+            # A pause's time is taken: the timeline goes on from where it stood.
+            if simulation.paused_at is None:
+                return simulation
+            offset = simulation.offset + max(0.0, elapsed - simulation.paused_at)
+            return replace(simulation, shifts=shifted(offset), paused_at=None)
+
+        def ended(status: str, *, until: float | None) -> Simulation:
+            base = unfrozen()
+            halt_from = moment
+            if base.halted(moment):
+                halt_from = base.halt[0]  # already halted: the heaters went off then
+            job = (cycle, round(progress, 4), status) if printing else base.ended
+            return replace(base, halt=(halt_from, until), ended=job)
+
+        if action == "pause":
+            if state == PrinterState.PAUSED:
+                raise DemoActionRefused("Printer is already paused")
+            if state != PrinterState.PRINTING:
+                raise DemoActionRefused("Printer is not printing")
+            result = replace(simulation, paused_at=elapsed)
+        elif action == "resume":
+            if simulation.paused_at is not None and printing:
+                result = unfrozen()
+            elif state == PrinterState.PAUSED:
+                # The cycle's own pause: skip the rest of it.
+                result = replace(simulation, shifts=shifted(simulation.offset - (PAUSE_END - position)))
+            else:
+                raise DemoActionRefused("Printer is not paused")
+        elif action == "cancel":
+            if not printing:
+                raise DemoActionRefused("Printer is not printing")
+            result = ended(JobStatus.CANCELLED, until=next_cycle)
+        elif action == "emergency-stop":
+            result = replace(ended(JobStatus.FAILED, until=None), stopped=True)
+        elif simulation.stopped:  # firmware-restart, restart: ready again, idle until the next cycle
+            halt_from = simulation.halt[0] if simulation.halt else moment
+            result = replace(simulation, stopped=False, halt=(halt_from, next_cycle))
+        elif printing:  # a restart aborts the print, as Klipper's does
+            result = ended(JobStatus.FAILED, until=next_cycle)
+        else:
+            result = simulation
+        return result.to_json()

@@ -1,0 +1,67 @@
+"""Shapes of the printer-control API: what comes in (checked by control.validation), what goes out."""
+
+from rest_framework import serializers
+
+from assets.api.serializers import StrictSerializer
+from control.validation import PATH_MAX_CHARS, SCRIPT_MAX_CHARS, gcode_path_problem, script_problem
+
+
+class GcodeSerializer(StrictSerializer):
+    script = serializers.CharField(
+        max_length=SCRIPT_MAX_CHARS,
+        trim_whitespace=False,
+        help_text="G-code to run, one command per line, e.g. M115 or G28.",
+    )
+
+    def validate_script(self, value: str) -> str:
+        problem = script_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+
+class PrintSerializer(StrictSerializer):
+    filename = serializers.CharField(
+        max_length=PATH_MAX_CHARS,
+        trim_whitespace=False,
+        help_text="A G-code file in the printer's gcodes folder (as GET .../files names it), e.g. cube.gcode.",
+    )
+
+    def validate_filename(self, value: str) -> str:
+        problem = gcode_path_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+
+class PrinterUploadSerializer(StrictSerializer):
+    file = serializers.FileField(help_text="A .gcode, .g or .gco file; its name is the name it gets on the printer.")
+    print = serializers.BooleanField(required=False, default=False, help_text="true: start printing it once stored.")
+
+
+class ActionResultSerializer(serializers.Serializer):
+    printer = serializers.CharField(help_text="The printer's slug.")
+    action = serializers.CharField(help_text="What was done: the action, gcode or print.")
+    result = serializers.CharField(help_text='The printer\'s answer ("ok").')
+
+
+class PrinterFileSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Path in the gcodes folder, e.g. cube.gcode or parts/clip.gcode.")
+    size = serializers.IntegerField(min_value=0, help_text="Bytes.")
+    modified = serializers.DateTimeField(allow_null=True, help_text="When the file last changed (UTC).")
+    estimated_time = serializers.FloatField(
+        allow_null=True, help_text="The slicer's estimate of the print time, in seconds (null: none in the file)."
+    )
+
+
+class UploadedFileSerializer(serializers.Serializer):
+    printer = serializers.CharField(help_text="The printer's slug.")
+    name = serializers.CharField(help_text="Path in the gcodes folder.")
+    size = serializers.IntegerField(min_value=0, help_text="Bytes.")
+    modified = serializers.DateTimeField(allow_null=True)
+    print_started = serializers.BooleanField(help_text="Whether the printer started printing it.")
+
+
+class ConsoleEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="When the printer sent the line (UTC).")
+    line = serializers.CharField(allow_blank=True, help_text="One G-code response, e.g. ok or // Klipper state: Ready.")
