@@ -160,14 +160,15 @@ def printer_update(
     try:
         _check(printer)
         printer.tags = tags_clean(printer.tags)
+        changed = sorted(name for name in changes if before[name] != getattr(printer, name))
+        if not changed:
+            return printer  # nothing to write: updated_at (which the bridge watches) stays
         _save(printer, slug_changed=printer.slug != before["slug"])
     except Exception:
         for name, value in before.items():
             setattr(printer, name, value)
         raise
-    changed = sorted(name for name in changes if before[name] != getattr(printer, name))
-    if changed:
-        logger.info("Printer %s changed: %s.", printer.slug, ", ".join(changed))  # names only, never values
+    logger.info("Printer %s changed: %s.", printer.slug, ", ".join(changed))  # names only, never values
     return printer
 
 
