@@ -30,7 +30,7 @@ def test_a_heater_approaches_its_target_over_time_pushed_as_diffs(moonraker_prin
 
 
 def test_m109_waits_for_the_temperature(moonraker_printer):
-    mr = moonraker_printer()
+    mr = moonraker_printer(klippy_args=("--thermal-tau", "0.5"))  # a quick heater: the wait, not the heating, counts
 
     mr.result("POST", "/printer/gcode/script", script="M109 S50", timeout=30)
 
