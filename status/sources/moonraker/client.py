@@ -146,6 +146,7 @@ class MoonrakerClient:
         on_notification: Callable[[str, Any], None] | None = None,
         log_once: LogOnce | None = None,
         connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+        call_timeout: float = CALL_TIMEOUT_SECONDS,
         ping_interval: float | None = PING_INTERVAL_SECONDS,
         ping_timeout: float | None = PING_TIMEOUT_SECONDS,
     ) -> None:
@@ -155,6 +156,7 @@ class MoonrakerClient:
         self._on_notification = on_notification
         self.log_once = log_once or LogOnce()
         self._connect_timeout = connect_timeout
+        self.call_timeout = call_timeout
         self._ping_interval = ping_interval
         self._ping_timeout = ping_timeout
         self._ws: ClientConnection | None = None
@@ -198,7 +200,7 @@ class MoonrakerClient:
             raise MoonrakerUnreachable(_unreachable_reason(exc, self.address)) from None
         self._reader = asyncio.create_task(self._read(), name=f"moonraker-read-{self.address}")
 
-    async def identify(self, *, client_type: str = "agent", url: str = "", timeout: float = CALL_TIMEOUT_SECONDS):
+    async def identify(self, *, client_type: str = "agent", url: str = "", timeout: float | None = None):
         """``server.connection.identify`` with the API key; a refused key raises MoonrakerAuthFailed.
 
         Moonraker allows one agent per name: when the name is taken (say a
@@ -240,15 +242,25 @@ class MoonrakerClient:
                 await reader
 
     # -- calls --------------------------------------------------------------------
-    async def call(self, method: str, params: dict | list | None = None, *, timeout: float = CALL_TIMEOUT_SECONDS):
+    async def call(
+        self,
+        method: str,
+        params: dict | list | None = None,
+        *,
+        timeout: float | None = None,
+        close_on_timeout: bool = True,
+    ):
         """The result of ``method``; MoonrakerRPCError for Moonraker's error, MoonrakerTimeout, ConnectionLost.
 
-        A timeout closes the connection: Moonraker answers in order, so a call
-        that does not come back means the link (or Moonraker) is stuck, and the
-        follower reconnects.
+        ``timeout`` defaults to the client's ``call_timeout``. A timeout closes
+        the connection unless ``close_on_timeout`` is False: the follower's calls
+        answer in milliseconds, so one that does not come back means Moonraker
+        or the link is stuck, and the follower reconnects. A call that may rightly
+        take long (``printer.gcode.script`` with M109) passes False.
         """
         if self._ws is None or self.closed:
             raise MoonrakerConnectionLost(self.close_reason or "not connected to Moonraker")
+        timeout = self.call_timeout if timeout is None else timeout
         call_id = next(self._ids)
         message: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "id": call_id}
         if params is not None:
@@ -260,6 +272,8 @@ class MoonrakerClient:
             return await asyncio.wait_for(future, timeout)
         except TimeoutError:
             reason = f"Moonraker did not answer {method} within {timeout:g} s"
+            if not close_on_timeout:
+                raise MoonrakerTimeout(reason) from None
             self._mark_closed(reason)
             if self._ws is not None and self._abort_task is None:
                 self._abort_task = asyncio.get_running_loop().create_task(self._abort())

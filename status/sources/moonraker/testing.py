@@ -314,6 +314,12 @@ class RecordingSink:
         return self.of("connection")
 
     @property
+    def link(self) -> tuple[str | None, str]:
+        """The last connection state reported, (None, "") before the first."""
+        connections = self.connections
+        return connections[-1] if connections else (None, "")
+
+    @property
     def console_lines(self) -> list[str]:
         return [line for line, _ in self.of("console")]
 
@@ -491,3 +497,17 @@ class Replay:
             file_metadata=self.metadata if metadata else None,
             up_since=now - timedelta(hours=1),
         )
+
+
+@contextlib.asynccontextmanager
+async def running(coro):
+    """Run ``coro`` (say ``source.follow(sink)``) as a task for the ``async with`` block; cancelled after it.
+
+    An exception the task ended with is raised at the block's end."""
+    task = asyncio.create_task(coro)
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
