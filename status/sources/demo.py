@@ -344,9 +344,11 @@ class DemoSource(StatusSource):
         next_cycle = (cycle + 1) * CYCLE_SECONDS
 
         def shifted(offset: float) -> tuple[tuple[float, float], ...]:
-            # Entries older than the previous cycle matter no more; the newest holds the offset.
+            # Only the jobs of this and the previous cycle are shown: older entries matter no more,
+            # but for the newest of them, which holds the offset those cycles start with.
             keep_from = (cycle - 1) * CYCLE_SECONDS
-            shifts = [shift for shift in simulation.shifts if shift[0] >= keep_from]
+            older = [shift for shift in simulation.shifts if shift[0] < keep_from]
+            shifts = older[-1:] + [shift for shift in simulation.shifts if shift[0] >= keep_from]
             return (*shifts[-(SHIFTS_KEPT - 1) :], (moment, offset))
 
         def unfrozen() -> Simulation:
