@@ -152,7 +152,13 @@ def active_job(
     state = print_stats.get("state")
     if not filename or (state not in PRINTING_STATES and state not in FINISHED_JOB_STATUS):
         return None
-    if history_job is not None and (not isinstance(history_job, Mapping) or history_job.get("filename") != filename):
+    # The history job is this print's if it is of this file and, while printing, still in progress
+    # (the last job of the same file is not the start of this one).
+    if history_job is not None and (
+        not isinstance(history_job, Mapping)
+        or history_job.get("filename") != filename
+        or (state in PRINTING_STATES and history_job.get("status") != "in_progress")
+    ):
         history_job = None
     progress = number(_obj(objects, "virtual_sdcard").get("progress"))
     if progress is None:

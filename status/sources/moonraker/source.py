@@ -91,6 +91,9 @@ AUTH_RETRY_SECONDS = 60.0
 AUTH_RETRY_JITTER_SECONDS = 5.0
 HISTORY_PAGE_SIZE = 100
 HISTORY_MAX_PAGES = 1000
+# A new print's history job follows its first print_stats diff within milliseconds; the status waits
+# for it (at most this long) so the active job has Moonraker's job id from its first report on.
+HISTORY_JOB_WAIT_SECONDS = 1.0
 # Moonraker's ``since`` is exclusive (start_time > since); a second earlier keeps the job that started then.
 HISTORY_SINCE_MARGIN_SECONDS = 1.0
 
@@ -203,6 +206,9 @@ class MoonrakerFollower:
         self.history_checked_for: str | None = None
         self.up_since: datetime | None = None
         self.offline_status: PrinterStatus | None = None
+        self._hold_for: str | None = None  # the file whose history job a held status waits for
+        self._hold_until = 0.0
+        self._held = False
 
     # -- the loop -------------------------------------------------------------------
     async def run(self) -> None:
@@ -285,10 +291,13 @@ class MoonrakerFollower:
             else:
                 next_poll = now + KLIPPY_POLL_SECONDS
                 wake = self._last_status_at + STATUS_REPEAT_SECONDS
+            if self._held:
+                wake = min(wake, self._hold_until)
             try:
                 method, params = await asyncio.wait_for(self.client.next_notification(), max(0.0, wake - now))
             except TimeoutError:
-                if loop.time() >= self._last_status_at + STATUS_REPEAT_SECONDS:
+                now = loop.time()
+                if now >= self._last_status_at + STATUS_REPEAT_SECONDS or (self._held and now >= self._hold_until):
                     await self._emit()
                 continue
             await self._on_notification(method, params)
@@ -483,7 +492,25 @@ class MoonrakerFollower:
             up_since=self.up_since,
         )
 
+    def _holding(self) -> bool:
+        """True while a print that just started waits (once, briefly) for its history job."""
+        stats = self.objects.get("print_stats", {})
+        job = self.history_job
+        filename = stats.get("filename")
+        if stats.get("state") not in ("printing", "paused") or (
+            job is not None and job.get("filename") == filename and job.get("status") == "in_progress"
+        ):
+            self._held = False
+            return False
+        now = asyncio.get_running_loop().time()
+        if self._hold_for != filename:
+            self._hold_for, self._hold_until = filename, now + HISTORY_JOB_WAIT_SECONDS
+        self._held = now < self._hold_until
+        return self._held
+
     async def _emit(self) -> None:
+        if self._holding():
+            return
         status = self.current(_now())
         self._last_status_at = asyncio.get_running_loop().time()
         self.offline_status = None
