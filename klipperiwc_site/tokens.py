@@ -111,8 +111,11 @@ def header_token_permission(
         token_realm = realm
 
         def has_permission(self, request, view) -> bool:
-            if checked is not None and request.method.upper() not in checked:
+            method = request.method.upper()
+            if checked is not None and method not in checked:
                 return True
+            if method != "OPTIONS" and not hasattr(view, method.lower()):
+                return True  # the view does not answer it: a 405, not a 401 asking for a token
             require_header_token(request, header=header, setting=setting, realm=realm, what=what)
             return True
 

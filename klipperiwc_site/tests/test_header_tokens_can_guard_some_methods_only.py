@@ -49,3 +49,19 @@ def test_each_permission_class_has_its_own_name():
     assert Guard is not other
     assert Guard.__name__ == "HeaderToken_TEST_HEADER_TOKEN"
     assert other.token_header == "X-Other"
+
+
+def test_a_method_the_view_does_not_answer_is_a_405_not_a_401(settings):
+    settings.TEST_HEADER_TOKEN = "token"
+    everything = header_token_permission(header="X-Test-Key", setting="TEST_HEADER_TOKEN", realm="test")
+
+    class GetOnly(APIView):
+        authentication_classes: list = []
+        permission_classes = [everything]
+
+        def get(self, request):
+            return Response({})
+
+    view, factory = GetOnly.as_view(), APIRequestFactory()
+    assert view(factory.put("/", {}, format="json")).status_code == 405
+    assert view(factory.get("/")).status_code == 401

@@ -24,6 +24,8 @@ pytestmark = pytest.mark.slow
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 UPLOAD_TOKEN = "schema-check-upload-token-0123456789"
 MODERATOR_TOKEN = "schema-check-moderator-token-0123456789"
+PRINTER_ADMIN_TOKEN = "schema-check-printer-admin-token-0123456789"
+PRINTER_CONTROL_TOKEN = "schema-check-printer-control-token-0123456789"
 SCALED = bool(os.environ.get("DATABASE_URL"))
 
 
@@ -51,6 +53,11 @@ def server(request, start_daphne, project_env, manage, database_url, tmp_path) -
         BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),
         BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
         BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
+        PRINTER_ADMIN_TOKEN=PRINTER_ADMIN_TOKEN,
+        PRINTER_CONTROL_TOKEN=PRINTER_CONTROL_TOKEN,
+        # No bridge in this daphne: the printers schemathesis adds have made-up Moonraker
+        # addresses, and nothing here may contact an address off this machine.
+        BRIDGE_MODE="process",
     )
     if SCALED:
         import redis
@@ -70,6 +77,8 @@ def run_schemathesis(url: str, workdir: Path) -> tuple[subprocess.CompletedProce
         **os.environ,
         "KLIPPERIWC_SCHEMA_UPLOAD_TOKEN": UPLOAD_TOKEN,
         "KLIPPERIWC_SCHEMA_MODERATOR_TOKEN": MODERATOR_TOKEN,
+        "KLIPPERIWC_SCHEMA_PRINTER_ADMIN_TOKEN": PRINTER_ADMIN_TOKEN,
+        "KLIPPERIWC_SCHEMA_PRINTER_CONTROL_TOKEN": PRINTER_CONTROL_TOKEN,
     }
     har = workdir / "requests.har"
     result = subprocess.run(
