@@ -62,7 +62,7 @@ def test_a_create_that_loses_the_race_after_the_check_is_a_409(monkeypatch):
     assert Printer.objects.get(slug="race-1").name == "First"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_creates_racing_store_one_printer_and_refuse_the_other(monkeypatch):
     """Both pass the "is the slug free?" check before either saves: the database's unique index decides."""
     if connection.vendor == "sqlite":
