@@ -1,13 +1,49 @@
 """Shapes of the printer-control API: what comes in (checked by control.validation), what goes out."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assets.api.serializers import StrictSerializer
-from control.validation import PATH_MAX_CHARS, SCRIPT_MAX_CHARS, gcode_path_problem, script_problem
+from control.validation import (
+    GCODE_PATH_PATTERN,
+    PATH_MAX_CHARS,
+    SCRIPT_MAX_CHARS,
+    SCRIPT_PATTERN,
+    gcode_path_problem,
+    script_problem,
+)
+
+
+# The schema states the rules control.validation checks (with its own messages), so generated
+# requests that fit the schema are ones the API takes.
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": SCRIPT_MAX_CHARS,
+        "pattern": SCRIPT_PATTERN,
+        "example": "M117 Hello",
+    }
+)
+class ScriptField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": PATH_MAX_CHARS,
+        "pattern": GCODE_PATH_PATTERN,
+        "example": "cube.gcode",
+    }
+)
+class GcodePathField(serializers.CharField):
+    pass
 
 
 class GcodeSerializer(StrictSerializer):
-    script = serializers.CharField(
+    script = ScriptField(
         max_length=SCRIPT_MAX_CHARS,
         trim_whitespace=False,
         help_text="G-code to run, one command per line, e.g. M115 or G28.",
@@ -21,7 +57,7 @@ class GcodeSerializer(StrictSerializer):
 
 
 class PrintSerializer(StrictSerializer):
-    filename = serializers.CharField(
+    filename = GcodePathField(
         max_length=PATH_MAX_CHARS,
         trim_whitespace=False,
         help_text="A G-code file in the printer's gcodes folder (as GET .../files names it), e.g. cube.gcode.",
@@ -34,9 +70,22 @@ class PrintSerializer(StrictSerializer):
         return value
 
 
+class TrueOrFalseField(serializers.BooleanField):
+    """A boolean form field spelled true or false, as the schema says (DRF's also takes 1, yes, on ...)."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if data in ("true", "false"):
+            return data == "true"
+        self.fail("invalid")
+
+
 class PrinterUploadSerializer(StrictSerializer):
     file = serializers.FileField(help_text="A .gcode, .g or .gco file; its name is the name it gets on the printer.")
-    print = serializers.BooleanField(required=False, default=False, help_text="true: start printing it once stored.")
+    print = TrueOrFalseField(required=False, default=False, help_text="true: start printing it once stored.")
 
 
 class ActionResultSerializer(serializers.Serializer):

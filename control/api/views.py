@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -79,6 +79,25 @@ LIMIT = OpenApiParameter(
     "limit",
     {"type": "integer", "minimum": 1, "maximum": CONSOLE_LINES_KEPT, "default": 50},
     description=f"How many of the newest lines, 1..{CONSOLE_LINES_KEPT} (default 50).",
+)
+
+
+# The file part's name is the file's name on the printer: documented with an example (a G-code
+# name), which is also what clients generated from the schema send.
+UPLOAD_REQUEST = OpenApiRequest(
+    PrinterUploadSerializer,
+    encoding={
+        "file": {
+            "contentType": "application/octet-stream",
+            "headers": {
+                "Content-Disposition": {
+                    "description": "The file name must end in .gcode, .g or .gco (any case), without folders.",
+                    "schema": {"type": "string"},
+                    "example": 'form-data; name="file"; filename="cube.gcode"',
+                }
+            },
+        }
+    },
 )
 
 
@@ -290,7 +309,7 @@ class PrinterFilesView(_ControlView):
         description="multipart/form-data: file (.gcode, .g or .gco; at most PRINTER_FILE_MAX_BYTES), print "
         "(optional, true to start it). Streamed to the printer's Moonraker from a temporary file.",
         parameters=[SLUG, CHALLENGE],
-        request={"multipart/form-data": PrinterUploadSerializer},
+        request={"multipart/form-data": UPLOAD_REQUEST},
         responses={
             201: UploadedFileSerializer,
             400: OpenApiResponse(ErrorSerializer, description="No file, an empty one, or not a G-code file's name."),
