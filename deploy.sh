@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# Installs and runs KlipperIWC on this machine: daphne (HTTP + WebSockets) and
-# one Celery worker with an embedded beat, both as background daemons.
+# Installs and runs KlipperIWC on this machine: daphne (HTTP + WebSockets),
+# one Celery worker with an embedded beat and, in scaled mode
+# (BRIDGE_MODE=process, the default with REDIS_URL), BRIDGE_PROCESSES bridges
+# (manage.py run_bridge, default 1), all as background daemons. In embedded
+# mode (BRIDGE_MODE=web) the bridge runs inside the web server.
 #
 #   ./deploy.sh            install or update, then (re)start; safe to run again
 #   ./deploy.sh restart    stop and start again without installing anything
-#   ./deploy.sh stop       stop both daemons
+#   ./deploy.sh stop       stop every daemon
 #   ./deploy.sh status     is each daemon running, does /healthz answer
-#                          (exit 0 when both run, 3 otherwise)
+#                          (exit 0 when all run, 3 otherwise)
 #
 # Needs only Python 3.11+ (no sudo, systemd, curl or docker). Configuration
 # comes from .env in this directory (or the file ENV_FILE names) and the
 # environment, which wins (README.md has the table); every process reads the
 # same file, so "restart" keeps what the first call was given. deploy.sh asks
 # the settings for what it uses itself: APP_ENV (default production), HOST
-# (0.0.0.0), PORT (8000), LOG_LEVEL (info), CELERY_CONCURRENCY (2) and
-# DEPLOY_WAIT_SECONDS (60). KLIPPERIWC_VENV (a virtualenv to use instead of
-# .venv) comes from the environment only: it is needed before Python is.
+# (0.0.0.0), PORT (8000), LOG_LEVEL (info), CELERY_CONCURRENCY (2),
+# DEPLOY_WAIT_SECONDS (60), BRIDGE_MODE (web without REDIS_URL, process with
+# it) and BRIDGE_PROCESSES (1). KLIPPERIWC_VENV (a virtualenv to use instead
+# of .venv) comes from the environment only: it is needed before Python is.
 #
 # Nothing running is stopped before the new copy is known to be startable
 # (configuration, migrations, port free or held by the running copy); if the
@@ -24,7 +28,8 @@
 #
 # Files: logs/deploy.log (output of the last deploy's steps), logs/app.log
 # (daphne and the web process), logs/celery.log (worker and beat),
-# logs/app.pid and logs/celery.pid, data/secret_key (made once).
+# logs/bridge.log (every bridge process), logs/app.pid, logs/celery.pid,
+# logs/bridge-1.pid ... (one per bridge), data/secret_key (made once).
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")"
@@ -41,6 +46,11 @@ WEB_NAME=klipperiwc_site.web
 APP_PID=$LOG_DIR/app.pid
 CELERY_LOG=$LOG_DIR/celery.log
 CELERY_PID=$LOG_DIR/celery.pid
+# The bridges (scaled mode): "manage.py run_bridge" on their command lines,
+# pid files logs/bridge-1.pid, logs/bridge-2.pid, ..., one log for all of them
+# (each record names its process id).
+BRIDGE_NAME=run_bridge
+BRIDGE_LOG=$LOG_DIR/bridge.log
 STOP_WAIT_SECONDS=15
 
 usage() {
@@ -49,21 +59,24 @@ Usage: ./deploy.sh [start|restart|stop|status|--help]
 
   (none), start  install requirements into .venv, check the configuration,
                  migrate, collect static files, set up app data and the admin
-                 user, then (re)start daphne and the Celery worker + beat and
-                 wait until /healthz answers
+                 user, then (re)start daphne, the Celery worker + beat and,
+                 with BRIDGE_MODE=process, the bridges, and wait until
+                 /healthz answers
   restart        stop and start the daemons again (no install or migrate)
-  stop           stop both daemons
+  stop           stop every daemon
   status         show whether each daemon runs and /healthz answers;
-                 exit 0 when both run, 3 otherwise
+                 exit 0 when all run, 3 otherwise
   -h, --help     show this text
 
 Configuration: .env in this directory (ENV_FILE names another file; empty:
 none), then the environment, which wins: APP_ENV (production), HOST (0.0.0.0),
 PORT (8000), LOG_LEVEL (info), CELERY_CONCURRENCY (2), DEPLOY_WAIT_SECONDS (60),
-DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL (create the admin user), and
-every setting in README.md. KLIPPERIWC_VENV (use this virtualenv instead of
-.venv) is read from the environment only.
-Logs: logs/deploy.log, logs/app.log, logs/celery.log.
+BRIDGE_MODE (web without REDIS_URL: the bridge runs inside the web server;
+process with it: deploy.sh starts BRIDGE_PROCESSES "manage.py run_bridge"
+daemons, default 1), DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL (create
+the admin user), and every setting in README.md. KLIPPERIWC_VENV (use this
+virtualenv instead of .venv) is read from the environment only.
+Logs: logs/deploy.log, logs/app.log, logs/celery.log, logs/bridge.log.
 EOF
 }
 
@@ -124,9 +137,10 @@ manage() {
 
 # --- Settings deploy.sh passes on ---------------------------------------------
 
-# Sets APP_ENV, HOST, PORT, LOG_LEVEL, CELERY_CONCURRENCY, DEPLOY_WAIT_SECONDS,
-# SECRET_KEY_SOURCE and ENV_FILE_READ from the settings (env file and
-# environment, checked), so bash never parses the configuration itself.
+# Sets APP_ENV, HOST, PORT, LOG_LEVEL, WEB_PROCESSES, CELERY_CONCURRENCY,
+# DEPLOY_WAIT_SECONDS, BRIDGE_MODE, BRIDGE_PROCESSES, SECRET_KEY_SOURCE and
+# ENV_FILE_READ from the settings (env file and environment, checked), so bash
+# never parses the configuration itself (nor works out BRIDGE_MODE's default).
 read_configuration() {
   local output status=0 config_error
   output=$(helper config 2>&1) || status=$?
@@ -140,7 +154,7 @@ read_configuration() {
   while IFS= read -r line; do
     case "$line" in
       APP_ENV=* | HOST=* | PORT=* | LOG_LEVEL=* | WEB_PROCESSES=* | CELERY_CONCURRENCY=* | \
-        DEPLOY_WAIT_SECONDS=* | SECRET_KEY_SOURCE=* | ENV_FILE_READ=*)
+        DEPLOY_WAIT_SECONDS=* | BRIDGE_MODE=* | BRIDGE_PROCESSES=* | SECRET_KEY_SOURCE=* | ENV_FILE_READ=*)
         eval "$line" # shlex.quote'd by scripts/deploy_helper.py
         ;;
     esac
@@ -190,8 +204,8 @@ read_stat() {
   read -r STATE _ PGRP_OF SESSION_OF _ <<<"${stat##*) }"
 }
 
-# Exit 0 when PID is a live NAME process (daphne or celery) running in this
-# directory; anything else (gone, zombie, pid reused) is not ours.
+# Exit 0 when PID is a live NAME process (the web server, celery, run_bridge)
+# running in this directory; anything else (gone, zombie, pid reused) is not ours.
 is_our_daemon() {
   local pid=$1 name=$2
   [[ $pid =~ ^[0-9]+$ ]] || return 1
@@ -211,6 +225,27 @@ daemon_pid() {
   if is_our_daemon "$pid" "$name"; then
     echo "$pid"
   fi
+}
+
+# The pid file of bridge N.
+bridge_pidfile() {
+  echo "$LOG_DIR/bridge-$1.pid"
+}
+
+# The bridges' pid files there are, in order (bridge-2 before bridge-10): also
+# those a deploy with a larger BRIDGE_PROCESSES left, so that stop, status and
+# the next deploy see every bridge.
+bridge_pidfiles() {
+  local file
+  for file in "$LOG_DIR"/bridge-*.pid; do
+    if [ -e "$file" ]; then echo "$file"; fi
+  done | sort -V
+}
+
+# "bridge N" for logs/bridge-N.pid.
+bridge_label() {
+  local number=${1##*/bridge-}
+  echo "bridge ${number%.pid}"
 }
 
 # The number in PIDFILE, whether that process still runs or not: our daemons
@@ -279,17 +314,22 @@ end_session() {
   [ -z "$(session_members "$sid")" ]
 }
 
-# Stops the daemon in PIDFILE and everything in its session, SIGKILL after
-# STOP_WAIT_SECONDS. When the daemon itself is gone (crashed, kill -9), what
-# it started may still run: that is ended too. Removes the pid file.
+# stop_daemon NAME PIDFILE [LABEL [SIGNALED]]: stops the NAME daemon in
+# PIDFILE and everything in its session, SIGKILL after STOP_WAIT_SECONDS. When
+# the daemon itself is gone (crashed, kill -9), what it started may still run:
+# that is ended too. Removes the pid file. LABEL (default NAME) names it in
+# messages; SIGNALED is the pid stop_all already sent SIGTERM to.
 stop_daemon() {
-  local name=$1 pidfile=$2 pid waited=0 leftovers
+  local match=$1 pidfile=$2 name=${3:-$1} signaled=${4:-} pid waited=0 leftovers
   if [ ! -f "$pidfile" ]; then
     echo "$name: not running"
     return 0
   fi
-  pid=$(daemon_pid "$pidfile" "$name")
-  if [ -z "$pid" ]; then
+  pid=$(daemon_pid "$pidfile" "$match")
+  if [ -z "$pid" ] && [ -n "$signaled" ]; then
+    # It stopped on that SIGTERM already; the rest of its session is ended below.
+    pid=$signaled
+  elif [ -z "$pid" ]; then
     pid=$(session_of_pidfile "$pidfile")
     leftovers=$(session_members "$pid")
     if [ -z "$leftovers" ]; then
@@ -311,14 +351,16 @@ stop_daemon() {
   # children itself, while a SIGTERM to each child makes the worker hang, and
   # the web server stops its daphne processes. Whatever of the session
   # outlives the leader gets SIGTERM next, and SIGKILL at the deadline.
-  kill -TERM "$pid" 2>/dev/null || true
-  while alive "$pid" && [ "$waited" -lt $((STOP_WAIT_SECONDS * 5)) ]; do
-    sleep 0.2
-    waited=$((waited + 1))
-  done
-  if alive "$pid"; then
-    echo "$name (pid $pid) did not stop within $STOP_WAIT_SECONDS s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
+  if [ "$pid" != "$signaled" ] || is_our_daemon "$pid" "$match"; then
+    [ "$pid" = "$signaled" ] || kill -TERM "$pid" 2>/dev/null || true
+    while alive "$pid" && [ "$waited" -lt $((STOP_WAIT_SECONDS * 5)) ]; do
+      sleep 0.2
+      waited=$((waited + 1))
+    done
+    if alive "$pid"; then
+      echo "$name (pid $pid) did not stop within $STOP_WAIT_SECONDS s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   fi
   if ! end_session "$pid"; then
     echo "$PROGRAM: could not stop $name (session $pid survives SIGKILL); $pidfile kept." >&2
@@ -328,26 +370,60 @@ stop_daemon() {
   echo "Stopped $name (pid $pid)"
 }
 
+# The NAME (as on its command line) of the daemon of PIDFILE.
+daemon_name_of() {
+  case "$1" in
+    "$APP_PID") echo "$WEB_NAME" ;;
+    "$CELERY_PID") echo celery ;;
+    *) echo "$BRIDGE_NAME" ;;
+  esac
+}
+
+# Stops every daemon: the web server, Celery and every bridge there is a pid
+# file of (on SIGTERM a bridge gives back its leases, so bridges elsewhere
+# take its printers over at once). Each leader gets its SIGTERM first, so they
+# all stop side by side (Celery's warm shutdown alone takes seconds); then
+# each is waited for in turn.
 stop_all() {
-  local status=0
-  stop_daemon "$WEB_NAME" "$APP_PID" || status=1
-  stop_daemon celery "$CELERY_PID" || status=1
+  local status=0 pidfile pid
+  local -A signaled=()
+  for pidfile in "$APP_PID" "$CELERY_PID" $(bridge_pidfiles); do
+    pid=$(daemon_pid "$pidfile" "$(daemon_name_of "$pidfile")")
+    if [ -n "$pid" ]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      signaled[$pidfile]=$pid
+    fi
+  done
+  stop_daemon "$WEB_NAME" "$APP_PID" "" "${signaled[$APP_PID]:-}" || status=1
+  stop_daemon celery "$CELERY_PID" "" "${signaled[$CELERY_PID]:-}" || status=1
+  for pidfile in $(bridge_pidfiles); do
+    stop_daemon "$BRIDGE_NAME" "$pidfile" "$(bridge_label "$pidfile")" "${signaled[$pidfile]:-}" || status=1
+  done
   return "$status"
 }
 
-# Daphne or Celery processes running in this directory that no pid file
-# names (started by hand, or their pid file was deleted): warned about, never
-# killed, because they are not ours to stop.
+# The session ids our pid files name, one a line.
+managed_sessions() {
+  local pidfile
+  for pidfile in "$APP_PID" "$CELERY_PID" $(bridge_pidfiles); do
+    session_of_pidfile "$pidfile"
+    echo
+  done
+}
+
+# Daphne, Celery or bridge processes running in this directory that no pid
+# file names (started by hand, or their pid file was deleted): warned about,
+# never killed, because they are not ours to stop.
 unmanaged_processes() {
   local managed=" " sid entry pid
-  for sid in $(session_of_pidfile "$APP_PID") $(session_of_pidfile "$CELERY_PID"); do
+  for sid in $(managed_sessions); do
     managed+="$sid "
   done
   for entry in /proc/[0-9]*; do
     pid=${entry#/proc/}
     read_cmdline "$pid" || continue
     case "$CMDLINE" in
-      *"$WEB_NAME"* | *daphne*klipperiwc_site* | *celery*klipperiwc_site*) ;;
+      *"$WEB_NAME"* | *daphne*klipperiwc_site* | *celery*klipperiwc_site* | *manage.py*"$BRIDGE_NAME"*) ;;
       *) continue ;;
     esac
     [ "$(readlink "$entry/cwd" 2>/dev/null || true)" = "$APP_DIR" ] || continue
@@ -362,29 +438,57 @@ warn_unmanaged() {
   local found
   found=$(unmanaged_processes)
   if [ -n "$found" ]; then
-    echo "$PROGRAM: warning: daphne/Celery processes from this directory that deploy.sh did not start" \
+    echo "$PROGRAM: warning: daphne/Celery/bridge processes from this directory that deploy.sh did not start" \
       "(stop them yourself if they are left over):" >&2
     echo "    ${found//$'\n'/$'\n'    }" >&2
   fi
 }
 
-# start_daemon NAME PIDFILE LOGFILE COMMAND...: runs COMMAND in a session of
-# its own (setsid; nohup ignores SIGHUP), output appended to LOGFILE. The
-# shell writes its own pid, then execs the command, so the pid file holds the
+# What this run started, for wait_healthy: each daemon's NAME (as on its
+# command line), label, pid file, log file and the log's size before it started.
+STARTED_NAMES=()
+STARTED_LABELS=()
+STARTED_PIDFILES=()
+STARTED_LOGS=()
+STARTED_OFFSETS=()
+
+# start_daemon NAME LABEL PIDFILE LOGFILE COMMAND...: runs COMMAND in a
+# session of its own (setsid; nohup ignores SIGHUP), output appended to
+# LOGFILE (standard output to DAEMON_STDOUT instead, when set). The shell
+# writes its own pid, then execs the command, so the pid file holds the
 # daemon's pid even if setsid had to fork.
 start_daemon() {
-  local name=$1 pidfile=$2 logfile=$3 tries=0 offset
-  shift 3
+  local name=$1 label=$2 pidfile=$3 logfile=$4 stdout=${DAEMON_STDOUT:-$4} tries=0 offset
+  shift 4
   offset=$(file_size "$logfile")
   rm -f "$pidfile"
   # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$0"; exec nohup "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+  setsid bash -c 'echo $$ >"$0"; exec nohup "$@"' "$pidfile" "$@" </dev/null >>"$stdout" 2>>"$logfile" 9>&- &
   while [ ! -s "$pidfile" ] && [ "$tries" -lt 100 ]; do
     sleep 0.05
     tries=$((tries + 1))
   done
-  [ -s "$pidfile" ] || start_failed "$name did not start (no $pidfile)." "$logfile" "$offset"
-  info "$name started (pid $(cat "$pidfile")), logging to $logfile"
+  [ -s "$pidfile" ] || start_failed "$label did not start (no $pidfile)." "$logfile" "$offset"
+  STARTED_NAMES+=("$name")
+  STARTED_LABELS+=("$label")
+  STARTED_PIDFILES+=("$pidfile")
+  STARTED_LOGS+=("$logfile")
+  STARTED_OFFSETS+=("$offset")
+  info "$label started (pid $(cat "$pidfile")), logging to $logfile"
+}
+
+# start_bridges COUNT COMMAND...: bridges 1 to COUNT, each running COMMAND.
+# run_bridge copies its log lines to standard output for a terminal when
+# LOG_FILE is a file; the daemon's LOG_FILE already has them, so its standard
+# output is dropped (standard error, e.g. a start-up failure, still reaches
+# the log).
+start_bridges() {
+  local count=$1 number
+  shift
+  for ((number = 1; number <= count; number++)); do
+    DAEMON_STDOUT=/dev/null start_daemon "$BRIDGE_NAME" "bridge $number" "$(bridge_pidfile "$number")" \
+      "$BRIDGE_LOG" "$@"
+  done
 }
 
 # --- Steps --------------------------------------------------------------------------
@@ -449,6 +553,11 @@ step_configuration() {
     info "Env file: none (.env does not exist, or ENV_FILE is empty); the environment only."
   fi
   info "APP_ENV=$APP_ENV HOST=$HOST PORT=$PORT LOG_LEVEL=$LOG_LEVEL WEB_PROCESSES=$WEB_PROCESSES"
+  if [ "$BRIDGE_MODE" = process ]; then
+    info "BRIDGE_MODE=process: $BRIDGE_PROCESSES bridge process(es) (manage.py run_bridge) beside the web server."
+  else
+    info "BRIDGE_MODE=$BRIDGE_MODE: the bridge runs inside the web server; no bridge process."
+  fi
   if [ "$SECRET_KEY_SOURCE" = SECRET_KEY ]; then
     info "SECRET_KEY is set; data/secret_key is not used."
   elif [ -n "$key_existed" ]; then
@@ -515,10 +624,14 @@ step_superuser() {
 
 # What the running copy was started with, to start it again when the new one
 # does not come up: each daemon's command line and environment, from /proc.
+# deploy.sh starts every bridge alike, so one bridge's and their number do.
 PREVIOUS_WEB_COMMAND=()
 PREVIOUS_WEB_ENVIRONMENT=()
 PREVIOUS_CELERY_COMMAND=()
 PREVIOUS_CELERY_ENVIRONMENT=()
+PREVIOUS_BRIDGE_COMMAND=()
+PREVIOUS_BRIDGE_ENVIRONMENT=()
+PREVIOUS_BRIDGES=0
 PREVIOUS_HEALTH_URL=""
 
 # ARGS_HOST and ARGS_PORT: the -b and -p values of the command line in ARGS
@@ -550,6 +663,15 @@ remember_previous() {
     mapfile -d '' -t PREVIOUS_CELERY_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
     PREVIOUS_CELERY_COMMAND=("${ARGS[@]}")
   fi
+  local pidfile
+  for pidfile in $(bridge_pidfiles); do
+    pid=$(daemon_pid "$pidfile" "$BRIDGE_NAME")
+    if [ -n "$pid" ] && read_cmdline "$pid" &&
+      mapfile -d '' -t PREVIOUS_BRIDGE_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
+      PREVIOUS_BRIDGE_COMMAND=("${ARGS[@]}")
+      PREVIOUS_BRIDGES=$((PREVIOUS_BRIDGES + 1))
+    fi
+  done
 }
 
 step_stop_previous() {
@@ -569,17 +691,25 @@ step_stop_previous() {
 }
 
 step_start() {
-  step "Starting the web server (daphne) on $HOST:$PORT and the Celery worker with beat"
-  APP_LOG_OFFSET=$(file_size "$APP_LOG")
-  CELERY_LOG_OFFSET=$(file_size "$CELERY_LOG")
+  if [ "$BRIDGE_MODE" = process ]; then
+    step "Starting the web server (daphne) on $HOST:$PORT, the Celery worker with beat and $BRIDGE_PROCESSES bridge(s)"
+  else
+    step "Starting the web server (daphne, with the bridge inside) on $HOST:$PORT and the Celery worker with beat"
+  fi
   # WEB_PROCESSES daphne processes on one socket; --proxy-headers when
   # TRUST_PROXY_HEADERS says a proxy sets them (klipperiwc_site/web.py).
-  start_daemon "$WEB_NAME" "$APP_PID" "$APP_LOG" \
-    "$VENV/bin/python" -m "$WEB_NAME" -b "$HOST" -p "$PORT"
-  start_daemon celery "$CELERY_PID" "$CELERY_LOG" \
+  # BRIDGE_MODE as the settings worked it out, in the web server's
+  # environment: "status" reads the running copy's mode there.
+  start_daemon "$WEB_NAME" "the web server" "$APP_PID" "$APP_LOG" \
+    env BRIDGE_MODE="$BRIDGE_MODE" "$VENV/bin/python" -m "$WEB_NAME" -b "$HOST" -p "$PORT"
+  start_daemon celery "the Celery worker" "$CELERY_PID" "$CELERY_LOG" \
     env LOG_FILE="$CELERY_LOG" \
     "$VENV/bin/celery" -A klipperiwc_site worker --beat \
     --loglevel "$CELERY_LOG_LEVEL" --concurrency "$CELERY_CONCURRENCY" --hostname "klipperiwc@%h"
+  if [ "$BRIDGE_MODE" = process ]; then
+    start_bridges "$BRIDGE_PROCESSES" \
+      env LOG_FILE="$BRIDGE_LOG" BRIDGE_MODE=process "$VENV/bin/python" manage.py "$BRIDGE_NAME"
+  fi
 }
 
 ROLLING_BACK=""
@@ -601,7 +731,8 @@ start_failed() {
       "The full output is in $DEPLOY_LOG." >&2
     exit 1
   fi
-  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -eq 0 ] && [ "${#PREVIOUS_CELERY_COMMAND[@]}" -eq 0 ]; then
+  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -eq 0 ] && [ "${#PREVIOUS_CELERY_COMMAND[@]}" -eq 0 ] &&
+    [ "$PREVIOUS_BRIDGES" -eq 0 ]; then
     echo "$PROGRAM: stopped what this run started; nothing is running now (nothing ran before)." >&2
     exit 1
   fi
@@ -614,43 +745,65 @@ start_failed() {
 restore_previous() {
   ROLLING_BACK=yes
   echo "$PROGRAM: stopped the new copy; starting the previous one again (its own command line and environment)." >&2
-  APP_LOG_OFFSET=$(file_size "$APP_LOG")
-  CELERY_LOG_OFFSET=$(file_size "$CELERY_LOG")
-  local wait_web="" wait_celery=""
+  STARTED_NAMES=() STARTED_LABELS=() STARTED_PIDFILES=() STARTED_LOGS=() STARTED_OFFSETS=()
   if [ "${#PREVIOUS_WEB_COMMAND[@]}" -gt 0 ]; then
-    start_daemon "$WEB_NAME" "$APP_PID" "$APP_LOG" env -i "${PREVIOUS_WEB_ENVIRONMENT[@]}" "${PREVIOUS_WEB_COMMAND[@]}"
-    wait_web=yes
+    start_daemon "$WEB_NAME" "the web server" "$APP_PID" "$APP_LOG" \
+      env -i "${PREVIOUS_WEB_ENVIRONMENT[@]}" "${PREVIOUS_WEB_COMMAND[@]}"
   fi
   if [ "${#PREVIOUS_CELERY_COMMAND[@]}" -gt 0 ]; then
-    start_daemon celery "$CELERY_PID" "$CELERY_LOG" \
+    start_daemon celery "the Celery worker" "$CELERY_PID" "$CELERY_LOG" \
       env -i "${PREVIOUS_CELERY_ENVIRONMENT[@]}" "${PREVIOUS_CELERY_COMMAND[@]}"
-    wait_celery=yes
   fi
-  if [ -n "$wait_web" ]; then
-    wait_healthy "$PREVIOUS_HEALTH_URL" "$wait_web" "$wait_celery" >/dev/null
+  if [ "$PREVIOUS_BRIDGES" -gt 0 ]; then
+    start_bridges "$PREVIOUS_BRIDGES" env -i "${PREVIOUS_BRIDGE_ENVIRONMENT[@]}" "${PREVIOUS_BRIDGE_COMMAND[@]}"
+  fi
+  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -gt 0 ]; then
+    wait_healthy "$PREVIOUS_HEALTH_URL" >/dev/null
   fi
   echo "$PROGRAM: the previous copy runs again (web server pid $(cat "$APP_PID" 2>/dev/null || echo none)," \
-    "Celery worker pid $(cat "$CELERY_PID" 2>/dev/null || echo none)); this deploy failed." \
+    "Celery worker pid $(cat "$CELERY_PID" 2>/dev/null || echo none)$(bridge_pids_note)); this deploy failed." \
     "The full output is in $DEPLOY_LOG." >&2
   exit 1
 }
 
-# wait_healthy URL WEB CELERY: until URL answers 200, while the daemons named
-# (WEB, CELERY: non-empty) keep running; start_failed otherwise.
+# ", bridge pid(s) N M" for the bridges there are pid files of; nothing without.
+bridge_pids_note() {
+  local pidfile pids=""
+  for pidfile in $(bridge_pidfiles); do
+    pids+=" $(session_of_pidfile "$pidfile")"
+  done
+  [ -z "$pids" ] || echo ", bridge pid(s)$pids"
+}
+
+# "LOG OFFSET" pairs of the daemons this run started, each log once (the
+# bridges share one), from the first offset.
+started_logs() {
+  local index seen=" "
+  for index in "${!STARTED_LOGS[@]}"; do
+    case "$seen" in *" ${STARTED_LOGS[index]} "*) continue ;; esac
+    seen+="${STARTED_LOGS[index]} "
+    echo "${STARTED_LOGS[index]} ${STARTED_OFFSETS[index]}"
+  done
+}
+
+# wait_healthy URL: until URL answers 200, while every daemon this run
+# started keeps running; start_failed otherwise.
 wait_healthy() {
-  local url=$1 web=$2 celery=$3
+  local url=$1 index
   local deadline=$((SECONDS + DEPLOY_WAIT_SECONDS)) answer=""
   while :; do
-    [ -z "$web" ] || [ -n "$(daemon_pid "$APP_PID" "$WEB_NAME")" ] ||
-      start_failed "the web server (daphne) exited during start-up." "$APP_LOG" "$APP_LOG_OFFSET"
-    [ -z "$celery" ] || [ -n "$(daemon_pid "$CELERY_PID" celery)" ] ||
-      start_failed "the Celery worker exited during start-up." "$CELERY_LOG" "$CELERY_LOG_OFFSET"
+    for index in "${!STARTED_NAMES[@]}"; do
+      [ -n "$(daemon_pid "${STARTED_PIDFILES[index]}" "${STARTED_NAMES[index]}")" ] ||
+        start_failed "${STARTED_LABELS[index]} exited during start-up." \
+          "${STARTED_LOGS[index]}" "${STARTED_OFFSETS[index]}"
+    done
     if answer=$(health_probe "$url"); then
       break
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
+      # shellcheck disable=SC2046  # "LOG OFFSET" pairs, two words each
       start_failed "$url did not answer 200 within $DEPLOY_WAIT_SECONDS s (last answer: $answer)." \
-        "$APP_LOG" "$APP_LOG_OFFSET" "$CELERY_LOG" "$CELERY_LOG_OFFSET"
+        $(started_logs)
     fi
     sleep 0.5
   done
@@ -661,14 +814,18 @@ step_wait_healthy() {
   local url
   url="http://$(local_address "$HOST"):$PORT/healthz"
   step "Waiting up to $DEPLOY_WAIT_SECONDS s for $url"
-  wait_healthy "$url" yes yes
+  wait_healthy "$url"
 }
 
 print_urls() {
   local base lan
   base="http://$(local_address "$HOST"):$PORT"
   echo
-  echo "KlipperIWC is running (web server pid $(cat "$APP_PID"), Celery worker pid $(cat "$CELERY_PID"))."
+  if [ "$BRIDGE_MODE" = process ]; then
+    echo "KlipperIWC is running (web server pid $(cat "$APP_PID"), Celery worker pid $(cat "$CELERY_PID")$(bridge_pids_note))."
+  else
+    echo "KlipperIWC is running (web server pid $(cat "$APP_PID") with the bridge inside, Celery worker pid $(cat "$CELERY_PID"))."
+  fi
   echo "  Site:      $base/"
   echo "  API docs:  $base/api/docs/"
   echo "  Admin:     $base/admin/"
@@ -683,7 +840,11 @@ with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
       echo "  From other machines: http://$lan:$PORT/"
     fi
   fi
-  echo "Logs: $APP_LOG, $CELERY_LOG (deploy steps: $DEPLOY_LOG)."
+  if [ "$BRIDGE_MODE" = process ]; then
+    echo "Logs: $APP_LOG, $CELERY_LOG, $BRIDGE_LOG (deploy steps: $DEPLOY_LOG)."
+  else
+    echo "Logs: $APP_LOG, $CELERY_LOG (deploy steps: $DEPLOY_LOG)."
+  fi
   echo "Status: ./deploy.sh status    Stop: ./deploy.sh stop"
 }
 
@@ -735,8 +896,55 @@ leftovers_note() {
     echo " (pid $sid is gone, but $(wc -w <<<"$leftovers") process(es) it started still run; ./deploy.sh stop ends them)"
 }
 
+# The BRIDGE_MODE deploy.sh gave the web server PID (empty when it has none:
+# started by hand, or by an older deploy.sh).
+bridge_mode_of() {
+  local entries entry
+  mapfile -d '' -t entries 2>/dev/null <"/proc/$1/environ" || return 0
+  for entry in "${entries[@]}"; do
+    case "$entry" in
+      BRIDGE_MODE=*)
+        echo "${entry#BRIDGE_MODE=}"
+        return 0
+        ;;
+    esac
+  done
+}
+
+# Prints a line per bridge (a pid file each), or one saying where the bridge
+# runs; sets BRIDGES_EXPECTED and BRIDGES_RUNNING. APP is the web server's pid
+# (empty when it does not run): its environment says the running copy's mode.
+status_bridges() {
+  local app=$1 mode="" pidfiles pidfile pid
+  BRIDGES_EXPECTED=0
+  BRIDGES_RUNNING=0
+  [ -z "$app" ] || mode=$(bridge_mode_of "$app")
+  pidfiles=$(bridge_pidfiles)
+  if [ -n "$pidfiles" ]; then
+    for pidfile in $pidfiles; do
+      BRIDGES_EXPECTED=$((BRIDGES_EXPECTED + 1))
+      pid=$(daemon_pid "$pidfile" "$BRIDGE_NAME")
+      if [ -n "$pid" ]; then
+        echo "$(bridge_label "$pidfile"): running (pid $pid, manage.py $BRIDGE_NAME)"
+        BRIDGES_RUNNING=$((BRIDGES_RUNNING + 1))
+      else
+        echo "$(bridge_label "$pidfile"): not running$(leftovers_note "$pidfile")"
+      fi
+    done
+  elif [ "$mode" = web ]; then
+    echo "bridge: inside the web server (BRIDGE_MODE=web); no process of its own"
+  elif [ "$mode" = process ]; then
+    echo "bridge: not running (BRIDGE_MODE=process, but no bridge was started; ./deploy.sh restart starts them)"
+    BRIDGES_EXPECTED=1
+  elif [ -z "$app" ]; then
+    echo "bridge: not running"
+  else
+    echo "bridge: no bridge process (the web server's BRIDGE_MODE is unknown: it was not started by this deploy.sh)"
+  fi
+}
+
 cmd_status() {
-  local app celery running=0 ARGS_HOST="" ARGS_PORT=""
+  local app celery running=0 ARGS_HOST="" ARGS_PORT="" BRIDGES_EXPECTED BRIDGES_RUNNING
   app=$(daemon_pid "$APP_PID" "$WEB_NAME")
   celery=$(daemon_pid "$CELERY_PID" celery)
   if [ -n "$app" ] && read_cmdline "$app"; then
@@ -754,6 +962,7 @@ cmd_status() {
   else
     echo "celery: not running$(leftovers_note "$CELERY_PID")"
   fi
+  status_bridges "$app"
   if [ -n "$app" ] && [ -n "$ARGS_HOST" ] && [ -n "$ARGS_PORT" ]; then
     local url answer
     url="http://$(local_address "$ARGS_HOST"):$ARGS_PORT/healthz"
@@ -766,7 +975,7 @@ cmd_status() {
     echo "/healthz: not checked (the web server is not running)"
   fi
   warn_unmanaged
-  [ "$running" -eq 2 ] || exit 3
+  [ "$running" -eq 2 ] && [ "$BRIDGES_RUNNING" -eq "$BRIDGES_EXPECTED" ] || exit 3
 }
 
 if [ "$#" -gt 1 ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts the development setup in the foreground: the dev server with live
 # reload (daphne's "manage.py runserver", so /ws/status works on the same
-# port) and a Celery worker with an embedded beat, APP_ENV=development
-# (debug mode, logs on the console). Ctrl-C stops both.
+# port), a Celery worker with an embedded beat and, when BRIDGE_MODE is
+# "process" (the default with REDIS_URL), the bridge ("manage.py run_bridge";
+# otherwise it runs inside the dev server), APP_ENV=development (debug mode,
+# logs on the console). Ctrl-C stops them all.
 #
 #   ./deploy_dev.sh                 install requirements-dev.txt into .venv
 #                                   (skipped while unchanged), migrate, start
@@ -28,7 +30,7 @@ case "${1:-}" in
   --install-only) start="" ;;
   --no-install) install="" ;;
   -h | --help)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -66,12 +68,12 @@ config=$("$VENV_PYTHON" -m scripts.deploy_helper config 2>&1) ||
   die "$(grep -m1 '^Configuration error:' <<<"$config" || echo "$config")"
 while IFS= read -r line; do
   case "$line" in
-    HOST=* | PORT=* | LOG_LEVEL=* | CELERY_CONCURRENCY=* | ENV_FILE_READ=*)
+    HOST=* | PORT=* | LOG_LEVEL=* | CELERY_CONCURRENCY=* | BRIDGE_MODE=* | ENV_FILE_READ=*)
       eval "$line" # shlex.quote'd by scripts/deploy_helper.py
       ;;
   esac
 done <<<"$config"
-echo "Env file: ${ENV_FILE_READ:-none}; HOST=$HOST PORT=$PORT LOG_LEVEL=$LOG_LEVEL"
+echo "Env file: ${ENV_FILE_READ:-none}; HOST=$HOST PORT=$PORT LOG_LEVEL=$LOG_LEVEL BRIDGE_MODE=$BRIDGE_MODE"
 
 say "Applying database migrations, setting up app data"
 "$VENV_PYTHON" manage.py migrate --noinput
@@ -82,14 +84,15 @@ if [ -z "$start" ]; then
 
 Development environment ready in $VENV. Start it with ./deploy_dev.sh
 (dev server on $HOST:$PORT with live reload and /ws/status, Celery worker with
-beat; Ctrl-C stops both). Tests and lint: ./test.sh
+beat, and with BRIDGE_MODE=process the bridge; Ctrl-C stops them all). Tests
+and lint: ./test.sh
 EOF
   exit 0
 fi
 
 # ./deploy.sh's daemons in this directory would share the port, the Celery
 # broker folder and beat's schedule.
-for pidfile in logs/app.pid logs/celery.pid; do
+for pidfile in logs/app.pid logs/celery.pid logs/bridge-*.pid; do
   pid=$(tr -dc '0-9' <"$pidfile" 2>/dev/null || true)
   if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/cwd" 2>/dev/null || true)" = "$APP_DIR" ]; then
     die "./deploy.sh runs in this directory (pid $pid in $pidfile); stop it first: ./deploy.sh stop"
@@ -100,6 +103,7 @@ why=$("$VENV_PYTHON" -m scripts.deploy_helper port "$HOST" "$PORT" 2>&1) ||
 
 WEB=""
 CELERY=""
+BRIDGE=""
 
 # Exit 0 while a live (not zombie) process of session SID exists.
 session_alive() {
@@ -118,13 +122,16 @@ stop_children() {
   stopping=yes
   local status=${1:-0} waited=0 sid
   echo
-  say "Stopping the dev server and the Celery worker"
+  say "Stopping the dev server, the Celery worker${BRIDGE:+ and the bridge}"
   # Celery's warm shutdown stops its pool and beat itself; the dev server's
-  # autoreloader and its server process both take SIGTERM.
+  # autoreloader and its server process both take SIGTERM; the bridge gives
+  # back its leases on SIGTERM.
   [ -z "$CELERY" ] || kill -TERM "$CELERY" 2>/dev/null || true
   [ -z "$WEB" ] || kill -TERM -- "-$WEB" 2>/dev/null || true
+  [ -z "$BRIDGE" ] || kill -TERM -- "-$BRIDGE" 2>/dev/null || true
   while [ "$waited" -lt $((STOP_WAIT_SECONDS * 5)) ]; do
-    { [ -n "$WEB" ] && session_alive "$WEB"; } || { [ -n "$CELERY" ] && session_alive "$CELERY"; } || break
+    { [ -n "$WEB" ] && session_alive "$WEB"; } || { [ -n "$CELERY" ] && session_alive "$CELERY"; } ||
+      { [ -n "$BRIDGE" ] && session_alive "$BRIDGE"; } || break
     sleep 0.2
     waited=$((waited + 1))
     # Whatever outlives Celery's main process gets SIGTERM too.
@@ -132,7 +139,7 @@ stop_children() {
       kill -TERM -- "-$CELERY" 2>/dev/null || true
     fi
   done
-  for sid in $WEB $CELERY; do
+  for sid in $WEB $CELERY $BRIDGE; do
     if session_alive "$sid"; then
       echo "$PROGRAM: session $sid did not stop within $STOP_WAIT_SECONDS s; sending SIGKILL" >&2
       kill -KILL -- "-$sid" 2>/dev/null || true
@@ -159,17 +166,27 @@ say "Starting the Celery worker with beat"
 setsid "$VENV/bin/celery" -A klipperiwc_site worker --beat \
   --loglevel "$LOG_LEVEL" --concurrency "$CELERY_CONCURRENCY" --hostname "klipperiwc-dev@%h" </dev/null &
 CELERY=$!
+if [ "$BRIDGE_MODE" = process ]; then
+  # The dev server does not run the bridge then; it runs on its own, as in production.
+  say "Starting the bridge (manage.py run_bridge)"
+  setsid "$VENV_PYTHON" manage.py run_bridge </dev/null &
+  BRIDGE=$!
+  bridge_line="Bridge pid $BRIDGE."
+else
+  bridge_line="The bridge runs inside the dev server (BRIDGE_MODE=$BRIDGE_MODE)."
+fi
 cat <<EOF
 
 Dev server: http://$([ "$HOST" = 0.0.0.0 ] && echo 127.0.0.1 || echo "$HOST"):$PORT/ (API docs /api/docs/,
 admin /admin/: create a user with "$VENV_PYTHON manage.py createsuperuser").
-Web server pid $WEB, Celery worker pid $CELERY. Ctrl-C stops both.
+Web server pid $WEB, Celery worker pid $CELERY. $bridge_line Ctrl-C stops them all.
 
 EOF
 
 # Until Ctrl-C (the trap), or until one of them exits by itself.
-wait -n "$WEB" "$CELERY" || true
+# shellcheck disable=SC2086  # $BRIDGE: one pid or none
+wait -n "$WEB" "$CELERY" $BRIDGE || true
 if [ -z "$stopping" ]; then
-  echo "$PROGRAM: the dev server or the Celery worker exited (see above); stopping the other." >&2
+  echo "$PROGRAM: the dev server, the Celery worker or the bridge exited (see above); stopping the others." >&2
   stop_children 1
 fi

@@ -10,7 +10,9 @@ Run from the project directory with the project's virtualenv::
 real environment, which wins) and prints ``NAME=value`` lines, shell-quoted,
 for ``eval``. A bad value prints the one-line "Configuration error: ..." and
 exits 2. Asking the settings, rather than reading the environment in bash,
-means deploy.sh sees the port and host of the env file too.
+means deploy.sh sees the port and host of the env file too, and the bridge
+mode exactly as every process computes it (BRIDGE_MODE's default follows
+REDIS_URL).
 
 ``port`` exits 0 when HOST:PORT can be bound, or when only processes of the
 given sessions (the copy deploy.sh replaces) listen there; 1 when another
@@ -38,18 +40,29 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 def config() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klipperiwc_site.settings")
-    from klipperiwc_site.config import Environment, exit_on_config_error
+    from klipperiwc_site.config import ConfigError, Environment, exit_on_config_error
 
     with exit_on_config_error():
         from django.conf import settings
 
         env = Environment()
+        bridge_processes = env.int("BRIDGE_PROCESSES", 1, minimum=1, maximum=64)
+        if bridge_processes > 1 and settings.BRIDGE_MODE != "process":
+            # Silently starting none would look like a working farm set-up.
+            raise ConfigError(
+                f"BRIDGE_PROCESSES={bridge_processes} needs BRIDGE_MODE=process (the default with REDIS_URL); "
+                "with BRIDGE_MODE=web the one bridge runs inside the web server."
+            )
         values = {
             "APP_ENV": settings.APP_ENV,
             "HOST": settings.HOST,
             "PORT": settings.PORT,
             "LOG_LEVEL": settings.LOG_LEVEL.lower(),
             "WEB_PROCESSES": settings.WEB_PROCESSES,
+            # "process": deploy.sh starts BRIDGE_PROCESSES `manage.py run_bridge` daemons;
+            # "web": the bridge runs inside the web server and nothing else starts.
+            "BRIDGE_MODE": settings.BRIDGE_MODE,
+            "BRIDGE_PROCESSES": bridge_processes,
             # Read by deploy.sh only; checked here like every other setting.
             "CELERY_CONCURRENCY": env.int("CELERY_CONCURRENCY", 2, minimum=1),
             "DEPLOY_WAIT_SECONDS": env.int("DEPLOY_WAIT_SECONDS", 60, minimum=1),

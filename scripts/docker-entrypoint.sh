@@ -3,7 +3,11 @@
 #
 #   web          migrate, set up app data, create the admin user from
 #                DJANGO_SUPERUSER_* (if set), then serve HTTP + WebSockets
-#                with the web server (daphne) on HOST:PORT
+#                with the web server (daphne) on HOST:PORT; in embedded mode
+#                (no REDIS_URL, BRIDGE_MODE=web) the bridge runs inside it
+#   bridge       the bridge on its own, "manage.py run_bridge" (scaled mode:
+#                REDIS_URL set, BRIDGE_MODE=process); one or more containers,
+#                they share the printers through leases in the database
 #   worker       Celery worker (any number of them)
 #   beat         Celery beat, the periodic-task scheduler (run exactly ONE)
 #   worker-beat  Celery worker with an embedded beat (single-container
@@ -11,7 +15,8 @@
 #   anything else is executed as given, e.g. "python manage.py ping_worker"
 #
 # Extra arguments after worker, beat or worker-beat are passed to Celery
-# (e.g. "worker --queues status"). Logs go to the console unless LOG_FILE is set.
+# (e.g. "worker --queues status"), after bridge to run_bridge. Logs go to
+# the console unless LOG_FILE is set.
 set -eu
 
 # The project directory: /app in the image; the checkout when run by hand.
@@ -53,6 +58,13 @@ case "$role" in
     # --proxy-headers only when TRUST_PROXY_HEADERS says a proxy sets them
     # (klipperiwc_site/web.py takes all four from the settings).
     exec python -m klipperiwc_site.web
+    ;;
+  bridge)
+    # No migrate here: the web role applies the migrations; a bridge that
+    # starts before they are in may exit, and its restart policy brings it
+    # back. SIGTERM (docker stop) stops it cleanly: it gives back its
+    # printers' leases, so another bridge takes them over at once.
+    exec python manage.py run_bridge "$@"
     ;;
   worker)
     run_worker "$@"

@@ -1,14 +1,16 @@
 """./deploy.sh on a copy of the project, for the tests in this folder.
 
 The copy uses the virtualenv the tests run in (KLIPPERIWC_VENV), so nothing is
-downloaded, and runs in embedded mode (SQLite, filesystem broker). It reads
-its own .env (ENV_FILE is unset for it), never the checkout's.
+downloaded, and runs in embedded mode (SQLite, filesystem broker) unless a test
+gives it DATABASE_URL and REDIS_URL. It reads its own .env (ENV_FILE is unset
+for it), never the checkout's.
 """
 
 import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -58,7 +60,7 @@ class Deployment:
 
 
 def processes(directory: Path) -> dict[int, tuple[str, int]]:
-    """{pid: (web, daphne or celery, parent pid)} of the live processes running from ``directory``.
+    """{pid: (web, daphne, celery or bridge, parent pid)} of the live processes running from ``directory``.
 
     The copy shares its virtualenv with the test run (and with whoever else uses
     it), so a process belongs to the copy by its working directory, or by the
@@ -77,7 +79,7 @@ def processes(directory: Path) -> dict[int, tuple[str, int]]:
         command = " ".join(words)
         if not words or state == "Z" or (cwd != str(directory) and str(directory) not in command):
             continue
-        kinds = (("web", "klipperiwc_site.web"), ("daphne", "daphne"), ("celery", "celery"))
+        kinds = (("bridge", "run_bridge"), ("web", "klipperiwc_site.web"), ("daphne", "daphne"), ("celery", "celery"))
         kind = next((kind for kind, mark in kinds if mark in command), None)
         if kind:
             found[int(entry.name)] = (kind, int(parent))
@@ -89,7 +91,7 @@ def main_processes(directory: Path) -> dict[str, list[int]]:
     pool children and its embedded beat are children of a main process, and
     not counted."""
     found = processes(directory)
-    mains: dict[str, list[int]] = {"web": [], "daphne": [], "celery": []}
+    mains: dict[str, list[int]] = {"web": [], "daphne": [], "celery": [], "bridge": []}
     for pid, (kind, parent) in found.items():
         if parent not in found:
             mains[kind].append(pid)
@@ -100,6 +102,31 @@ def healthz(port: int) -> tuple[int, dict]:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
         return response.status, json.loads(response.read())
+
+
+def answers(port: int) -> bool:
+    """/healthz on ``port`` answers 200."""
+    try:
+        return healthz(port)[0] == 200
+    except OSError:
+        return False
+
+
+def running_from(directory: Path) -> list[str]:
+    """ "PID: command line" of the live processes started from ``directory``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if state != "Z" and command and (cwd == str(directory) or str(directory) in command):
+            found.append(f"{entry.name}: {command}")
+    return found
 
 
 def ping(port: int, query: str = "") -> dict:
@@ -139,7 +166,53 @@ def wait_until(condition, timeout: float = 30, what: str = "condition"):
 
 
 def pid_files(directory: Path) -> list[Path]:
-    return [path for path in (directory / "logs" / "app.pid", directory / "logs" / "celery.pid") if path.exists()]
+    logs = directory / "logs"
+    return [path for path in (logs / "app.pid", logs / "celery.pid") if path.exists()] + sorted(
+        logs.glob("bridge-*.pid")
+    )
+
+
+def environment_of(pid: int) -> dict[str, str]:
+    entries = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(entry.decode(errors="replace").partition("=")[::2] for entry in entries if entry)
+
+
+def query(database_url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of ``sql`` on the copy's database: an SQLite file (sqlite:////abs/path) or PostgreSQL."""
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=10) as conn:
+            return conn.execute(sql.replace("%s", "?"), params).fetchall()
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+DEMO_CONNECTION = (
+    "SELECT c.state, c.bridge FROM printer_connections c JOIN status_printer p ON p.id = c.printer_id "
+    "WHERE p.slug = 'demo'"
+)
+DEMO_HISTORY = (
+    "SELECT count(*) FROM status_history h JOIN status_printer p ON p.id = h.printer_id WHERE p.slug = 'demo'"
+)
+
+
+def demo_followed_by(database_url: str) -> int | None:
+    """The pid of the process whose bridge has the demo printer connected (its holder is host:pid:random)."""
+    rows = query(database_url, DEMO_CONNECTION)
+    if not rows or rows[0][0] != "connected":
+        return None
+    return int(rows[0][1].split(":")[-2])
+
+
+def wait_for_history_growth(database_url: str, rows: int = 3, timeout: float = 30) -> None:
+    """The demo printer's history gains ``rows`` snapshots while nobody asks the site for a status."""
+    before = query(database_url, DEMO_HISTORY)[0][0]
+    wait_until(
+        lambda: query(database_url, DEMO_HISTORY)[0][0] >= before + rows,
+        timeout=timeout,
+        what=f"{rows} more status_history rows of the demo printer",
+    )
 
 
 @pytest.fixture

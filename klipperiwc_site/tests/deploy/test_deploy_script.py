@@ -22,14 +22,19 @@ def test_it_deploys_restarts_without_a_second_copy_and_stops(deployment):
     assert len(key_file.read_text().strip()) >= 50
     assert not (directory / ".venv").exists(), "KLIPPERIWC_VENV was set; no .venv belongs in the copy"
     first_mains = main_processes(directory)
-    assert {kind: len(pids) for kind, pids in first_mains.items()} == {"web": 1, "daphne": 0, "celery": 1}, first_mains
+    assert {kind: len(pids) for kind, pids in first_mains.items()} == {
+        "web": 1,
+        "daphne": 0,
+        "celery": 1,
+        "bridge": 0,
+    }, first_mains
 
     second = deployment.run()
     assert second.returncode == 0, second.stdout + second.stderr
     assert healthz(port) == (200, {"status": "ok", "database": "ok", "storage": "ok"})
     second_mains = main_processes(directory)
     counts = {kind: len(pids) for kind, pids in second_mains.items()}
-    assert counts == {"web": 1, "daphne": 0, "celery": 1}, second_mains
+    assert counts == {"web": 1, "daphne": 0, "celery": 1, "bridge": 0}, second_mains
     assert set(second_mains["web"]).isdisjoint(first_mains["web"])
     assert set(second_mains["celery"]).isdisjoint(first_mains["celery"])
     assert int((directory / "logs" / "app.pid").read_text()) == second_mains["web"][0]

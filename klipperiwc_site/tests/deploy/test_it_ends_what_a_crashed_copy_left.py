@@ -36,4 +36,4 @@ def test_restart_after_kill_9_ends_the_orphans_and_serves(deployment):
     assert [pid for session in sessions for pid in session_members(session)] == []
     assert healthz(deployment.port) == (200, {"status": "ok", "database": "ok", "storage": "ok"})
     now = main_processes(directory)
-    assert {kind: len(pids) for kind, pids in now.items()} == {"web": 1, "daphne": 0, "celery": 1}, now
+    assert {kind: len(pids) for kind, pids in now.items()} == {"web": 1, "daphne": 0, "celery": 1, "bridge": 0}, now

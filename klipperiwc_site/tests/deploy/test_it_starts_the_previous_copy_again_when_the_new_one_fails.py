@@ -27,7 +27,7 @@ def test_the_previous_copy_serves_again_after_a_failed_restart(deployment):
     assert "the previous copy runs again" in result.stderr
     assert healthz(deployment.port) == (200, {"status": "ok", "database": "ok", "storage": "ok"})
     again = main_processes(deployment.directory)
-    assert {kind: len(pids) for kind, pids in again.items()} == {"web": 1, "daphne": 0, "celery": 1}, again
+    assert {kind: len(pids) for kind, pids in again.items()} == {"web": 1, "daphne": 0, "celery": 1, "bridge": 0}, again
     assert set(again["web"]).isdisjoint(previous["web"])
     environment = Path(f"/proc/{again['web'][0]}/environ").read_bytes().split(b"\0")
     assert not any(entry.startswith(b"REDIS_URL=") for entry in environment)
