@@ -26,6 +26,16 @@ UPLOAD_TOKEN = "schema-check-upload-token-0123456789"
 MODERATOR_TOKEN = "schema-check-moderator-token-0123456789"
 PRINTER_ADMIN_TOKEN = "schema-check-printer-admin-token-0123456789"
 PRINTER_CONTROL_TOKEN = "schema-check-printer-control-token-0123456789"
+# The printer-control operations run against this printer: real Moonraker with the stand-in klippy
+# (schemathesis.toml pins their slug to it), so each can succeed; the demo printer has no files or G-code.
+CONTROL_PRINTER = "schema-voron"
+REGISTER_CONTROL_PRINTER = """
+from django.utils import timezone
+from status.models import Printer, PrinterConnection
+printer = Printer.objects.create(slug={slug!r}, name="Schema Voron", source_kind="moonraker",
+                                 moonraker_url={url!r}, api_key={key!r})
+PrinterConnection.objects.create(printer=printer, state="connected", since=timezone.now())
+"""
 SCALED = bool(os.environ.get("DATABASE_URL"))
 
 
@@ -47,7 +57,10 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def server(request, start_daphne, project_env, manage, database_url, tmp_path) -> str:
+def server(request, start_daphne, project_env, manage, database_url, moonraker_printer, tmp_path) -> str:
+    # A fast heater: an M109 among the generated G-code finishes well within the G-code timeout.
+    moonraker = moonraker_printer(lines_per_second=500, klippy_args=("--thermal-tau", "0.05"))
+    moonraker.upload_gcode("cube.gcode", "G28\n" + "G1 X10 Y10 E0.1\n" * 20)  # the schema's example file
     settings = dict(
         DATABASE_URL=database_url,
         BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),
@@ -58,6 +71,7 @@ def server(request, start_daphne, project_env, manage, database_url, tmp_path) -
         # No bridge in this daphne: the printers schemathesis adds have made-up Moonraker
         # addresses, and nothing here may contact an address off this machine.
         BRIDGE_MODE="process",
+        PRINTER_GCODE_TIMEOUT_SECONDS="20",
     )
     if SCALED:
         import redis
@@ -66,7 +80,8 @@ def server(request, start_daphne, project_env, manage, database_url, tmp_path) -
         redis.Redis.from_url(redis_url).flushdb()
         settings.update(REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url)
     env = project_env(**settings)
-    for command in (("migrate", "--noinput"), ("sync_boards",)):
+    register = REGISTER_CONTROL_PRINTER.format(slug=CONTROL_PRINTER, url=moonraker.url, key=moonraker.api_key)
+    for command in (("migrate", "--noinput"), ("sync_boards",), ("shell", "-c", register)):
         result = manage(*command, env=env, timeout=180)
         assert result.returncode == 0, f"manage.py {' '.join(command)}:\n{result.stdout}\n{result.stderr}"
     return start_daphne(env)
@@ -79,6 +94,7 @@ def run_schemathesis(url: str, workdir: Path) -> tuple[subprocess.CompletedProce
         "KLIPPERIWC_SCHEMA_MODERATOR_TOKEN": MODERATOR_TOKEN,
         "KLIPPERIWC_SCHEMA_PRINTER_ADMIN_TOKEN": PRINTER_ADMIN_TOKEN,
         "KLIPPERIWC_SCHEMA_PRINTER_CONTROL_TOKEN": PRINTER_CONTROL_TOKEN,
+        "KLIPPERIWC_SCHEMA_CONTROL_PRINTER": CONTROL_PRINTER,
     }
     har = workdir / "requests.har"
     result = subprocess.run(
