@@ -355,6 +355,19 @@ class MoonrakerInstance:
             raise HarnessError(f"stand-in {method}: {reply['error']['message']}")
         return reply["result"]
 
+    def klippy_clients(self) -> list[dict[str, Any]]:
+        """The stand-in's connections: each one's subscribed objects, G-code output and remote methods."""
+        return self.klippy_call("standin/clients")["clients"]
+
+    def _moonraker_subscribed(self) -> bool:
+        # data_store subscribes to the sensors last of all (on klippy_ready).
+        try:
+            clients = self.klippy_clients()
+        except (OSError, HarnessError):
+            return False
+        sensors = set(self.klippy_status()["heaters"]["available_sensors"])
+        return any({"print_stats", *sensors} <= set(c["objects"]) and c["gcode_output"] for c in clients)
+
     def klippy_status(self) -> dict[str, dict[str, Any]]:
         """The stand-in's whole model, straight from it (not through Moonraker)."""
         return self.klippy_call("standin/get_status")
@@ -432,7 +445,12 @@ class MoonrakerInstance:
         return self.result("GET", "/server/info")
 
     def wait_klippy_state(self, state: str, timeout: float | None = None) -> dict[str, Any]:
-        """Wait until Moonraker's /server/info says ``klippy_state`` == state; returns that info."""
+        """Wait until Moonraker's /server/info says ``klippy_state`` == state; returns that info.
+
+        For ``ready`` also until Moonraker has finished setting up with klippy: it says ready
+        before its components subscribe (print_stats for the job history, then the sensors),
+        so a print started at once could go unnoticed by its history.
+        """
 
         def reached() -> dict[str, Any] | None:
             self._check_moonraker_alive()
@@ -440,7 +458,11 @@ class MoonrakerInstance:
                 info = self.server_info()
             except (httpx.TransportError, HarnessError):
                 return None
-            return info if info.get("klippy_state") == state else None
+            if info.get("klippy_state") != state:
+                return None
+            if state == "ready" and not self._moonraker_subscribed():
+                return None
+            return info
 
         return self.wait_for(reached, timeout=timeout or self.start_timeout, what=f"Moonraker to report klippy {state}")
 
@@ -560,7 +582,7 @@ class MoonrakerInstance:
             if time.monotonic() > deadline:
                 raise HarnessError(f"timed out after {timeout} s waiting for {what}\n{self.tail_logs()}")
             time.sleep(delay)
-            delay = min(delay * 1.5, 0.2)
+            delay = min(delay * 1.5, 0.1)
 
     def tail_logs(self, lines: int = 60) -> str:
         """The last lines of Moonraker's log and output and of the stand-in's log."""

@@ -34,7 +34,8 @@ Behind it is a small model of a printer: ``webhooks``, ``configfile`` (its
 Test control, on the same socket (not listed by ``list_endpoints``, so Moonraker never sees
 them): ``standin/set_state {"state", "message"}`` (e.g. ready after ``--start-state
 startup``, or error), ``standin/set_status {"status": {object: {field: value}}}`` and
-``standin/get_status {}`` (the whole model).
+``standin/get_status {}`` (the whole model), ``standin/clients {}`` (the other connections:
+subscribed objects, G-code output, remote methods).
 
 ``--events FILE`` appends one JSON line ``{"t": unix_time, "change": {object: {field:
 value}}}`` for every change of the model as it happens (not for the durations
@@ -904,7 +905,8 @@ class StandinServer:
             for template in client.output_templates:
                 client.send({**template, "params": {"response": text}})
 
-    def _diff(self, client: Client, *, full: bool) -> dict[str, dict[str, Any]]:
+    def _diff(self, client: Client) -> dict[str, dict[str, Any]]:
+        """What changed since this client's last push (every field of an object it has not been pushed yet)."""
         status: dict[str, dict[str, Any]] = {}
         for name, fields in client.subscription.items():
             current = self.printer.get_status(name)
@@ -913,10 +915,10 @@ class StandinServer:
             out = {}
             for field in wanted:
                 value = current.get(field)
-                if full or field not in last or last[field] != value:
+                if field not in last or last[field] != value:
                     out[field] = value
                     last[field] = value
-            if out or full:
+            if out:
                 status[name] = out
         return status
 
@@ -929,13 +931,15 @@ class StandinServer:
             if wait > 0:
                 await asyncio.sleep(wait)
             self.changed.clear()
-            self._last_push = now = time.monotonic()
+            now = time.monotonic()
             for client in list(self.clients):
                 if not client.subscription or client.closed:
                     continue
-                status = self._diff(client, full=False)
+                status = self._diff(client)
                 if status:
                     client.send({**client.template, "params": {"eventtime": now, "status": status}})
+                    # Only a push that went out starts the 250 ms: a change after a quiet spell goes at once.
+                    self._last_push = now
 
     # --- endpoints -----------------------------------------------------------
 
@@ -982,10 +986,22 @@ class StandinServer:
 
     async def _ep_objects_subscribe(self, client: Client, params: dict[str, Any]) -> dict[str, Any]:
         # One subscription per connection: a new request replaces the old one (Klipper does the same).
-        client.subscription = dict(self._objects_param(params))
+        objects = self._objects_param(params)
+        client.subscription = dict(objects)
         client.template = params.get("response_template") or {}
-        client.last = {}
-        return {"eventtime": time.monotonic(), "status": self._diff(client, full=True)}
+        # The reply has the full values, but for fields pushed before, the next push still carries
+        # whatever changed since the last push, as Klipper's diffs are against its last tick, not
+        # against this reply. Moonraker relies on that: re-subscribing (it does for every component)
+        # drops its own subscription while it waits, so a change made meanwhile reaches it only by
+        # that next push. Fields new to the subscription start from the reply (Klipper would push
+        # them once more, in full; Moonraker has them from the reply).
+        client.last = {name: fields for name, fields in client.last.items() if name in objects}
+        reply = await self._ep_objects_query(client, {"objects": objects})
+        for name, fields in reply["status"].items():
+            last = client.last.setdefault(name, {})
+            for field, value in fields.items():
+                last.setdefault(field, copy.deepcopy(value))
+        return reply
 
     async def _ep_gcode_subscribe_output(self, client: Client, params: dict[str, Any]) -> dict[str, Any]:
         client.output_templates.append(params.get("response_template") or {})
@@ -1048,6 +1064,19 @@ class StandinServer:
             raise RequestError("Invalid argument 'status': {object: {field: value}}")
         self.printer.update(status)
         return {}
+
+    async def _ep_standin_clients(self, client: Client, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "clients": [
+                {
+                    "objects": list(other.subscription),
+                    "gcode_output": bool(other.output_templates),
+                    "remote_methods": sorted(n for n, c in self.remote_methods.items() if c is other),
+                }
+                for other in self.clients
+                if other is not client
+            ]
+        }
 
     async def _ep_standin_get_status(self, client: Client, params: dict[str, Any]) -> dict[str, Any]:
         return {name: self.printer.get_status(name) for name in self.printer.object_names()}

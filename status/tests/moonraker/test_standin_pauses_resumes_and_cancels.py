@@ -20,7 +20,8 @@ def test_a_pause_line_pauses_and_resume_completes_the_job_once(moonraker_printer
     assert status["pause_resume"]["is_paused"] is True
     assert status["virtual_sdcard"]["is_active"] is False
     assert 0.3 < status["virtual_sdcard"]["progress"] < 0.7
-    assert [job["status"] for job in mr.history()] == ["in_progress"]
+    # Moonraker hears of the print by its subscription (up to 250 ms after a query shows it).
+    mr.wait_for(lambda: [job["status"] for job in mr.history()] == ["in_progress"], what="the job in history")
 
     mr.result("POST", "/printer/print/resume")
     stats = mr.wait_print_state("complete", timeout=10)

@@ -27,6 +27,22 @@ def test_a_wrong_api_key_is_401_and_none_is_401(moonraker_printer):
     assert mr.http("GET", "/server/info").status_code == 200
 
 
+def test_on_the_websocket_the_key_goes_in_the_upgrade_header_or_in_identify(moonraker_printer):
+    mr = moonraker_printer()
+
+    with mr.websocket(api_key="0" * 32, identify=False) as ws:
+        # Moonraker upgrades anyway; every call is then refused until identify brings a valid key.
+        assert ws.call_raw("server.info")["error"]["message"] == "Unauthorized"
+        identify = {"client_name": "t", "version": "0", "type": "agent", "url": "-"}
+        assert ws.call_raw("server.connection.identify", **identify, api_key="0" * 32)["error"]["message"] == (
+            "Invalid API Key"
+        )
+        ws.call("server.connection.identify", **identify, api_key=mr.api_key)
+        assert ws.call("server.info")["klippy_state"] == "ready"
+    with mr.websocket(identify=False) as ws:
+        assert ws.call("server.info")["klippy_state"] == "ready"
+
+
 def test_a_print_completes_and_history_lists_it_once_as_completed(moonraker_printer):
     mr = moonraker_printer(lines_per_second=100)
     mr.put_gcode("cube.gcode", CUBE)

@@ -11,11 +11,13 @@ def statuses(mr):
     return [(job["filename"], job["status"]) for job in mr.history()]
 
 
-def test_moonraker_killed_mid_print_marks_the_job_interrupted_while_the_print_goes_on(moonraker_printer):
+def test_moonraker_killed_mid_print_marks_the_job_interrupted_while_klippy_keeps_it(moonraker_printer):
     mr = moonraker_printer(lines_per_second=100)
-    mr.put_print("long.gcode", layers=6, lines_per_layer=30)
+    # Paused at layer 3, so the print is still there however long Moonraker takes to come back.
+    mr.put_print("long.gcode", layers=6, lines_per_layer=30, pause_at_layer=3)
     mr.result("POST", "/printer/print/start", filename="long.gcode")
     mr.wait_for(lambda: statuses(mr) == [("long.gcode", "in_progress")], what="the job in history")
+    mr.wait_print_state("paused", timeout=10)
     key = mr.api_key
 
     mr.kill_moonraker()
@@ -23,7 +25,8 @@ def test_moonraker_killed_mid_print_marks_the_job_interrupted_while_the_print_go
 
     assert mr.api_key == key  # kept in its database
     assert statuses(mr) == [("long.gcode", "interrupted")]
-    assert mr.print_stats()["state"] == "printing"  # klippy never noticed
+    assert mr.print_stats()["state"] == "paused"  # klippy never noticed
+    mr.result("POST", "/printer/print/resume")
     mr.wait_print_state("complete", timeout=15)
     # Moonraker does not adopt a job it lost: it stays interrupted, and no second job appears.
     assert statuses(mr) == [("long.gcode", "interrupted")]
