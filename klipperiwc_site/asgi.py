@@ -19,13 +19,11 @@ from klipperiwc_site.asgi_handler import PooledASGIHandler
 from klipperiwc_site.daphne_patches import body_limit_on, form_parsing_off
 
 form_parsing_off()
-# The largest body any view takes: a board-asset or printer G-code upload with its multipart framing,
-# or a form/JSON body.
+# The largest body a view takes: a board-asset upload with its multipart framing, or a form/JSON body;
+# only G-code uploads to a printer may be larger (PRINTER_FILE_MAX_BYTES).
 body_limit_on(
-    max(
-        settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0,
-        max(settings.BOARD_ASSET_MAX_BYTES, settings.PRINTER_FILE_MAX_BYTES) + MULTIPART_OVERHEAD_BYTES,
-    )
+    max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0, settings.BOARD_ASSET_MAX_BYTES + MULTIPART_OVERHEAD_BYTES),
+    larger={r"/api/printers/[^/]+/files/?": settings.PRINTER_FILE_MAX_BYTES + MULTIPART_OVERHEAD_BYTES},
 )
 
 django_asgi_app = PooledASGIHandler(threads=settings.WEB_REQUEST_THREADS)

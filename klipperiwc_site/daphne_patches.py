@@ -29,7 +29,7 @@ def form_parsing_off() -> None:
     WebRequest._form_parsing_off = True
 
 
-def body_limit_on(limit: int) -> None:
+def body_limit_on(limit: int, *, larger: dict[str, int] | None = None) -> None:
     """Answer 413 once a request body is (or says it will be) larger than ``limit`` bytes; store no more of it.
 
     Twisted receives a whole body (into a temporary file past 100 KB) before
@@ -41,11 +41,17 @@ def body_limit_on(limit: int) -> None:
     more), because a client that only reads once it has sent everything
     (browsers, urllib) sees a reset connection instead of the answer when the
     server closes earlier. The view never runs.
+
+    ``larger`` maps path patterns (regular expressions matched against the
+    whole path, without the query) to the limits of the few views that take
+    more, such as G-code uploads: every other path keeps the small limit.
     """
     import json
+    import re
 
     from daphne.http_protocol import WebRequest
 
+    WebRequest._body_limits = [(re.compile(pattern.encode()), size) for pattern, size in (larger or {}).items()]
     if getattr(WebRequest, "_body_limit", None) is not None:
         WebRequest._body_limit = limit
         return
@@ -65,6 +71,12 @@ def body_limit_on(limit: int) -> None:
     def got_length_limited(self, length):
         self._body_received = 0
         self._body_refused = False
+        # The request line is parsed by now (on the channel); the request's own path is set only after the body.
+        path = (getattr(self.channel, "_path", b"") or b"").split(b"?", 1)[0]
+        for pattern, size in self._body_limits:
+            if pattern.fullmatch(path):
+                self._body_limit = size  # this request only: an instance attribute
+                break
         got_length(self, length)
         if length is not None and length > self._body_limit:
             refuse(self)
