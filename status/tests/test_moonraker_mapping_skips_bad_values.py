@@ -62,3 +62,16 @@ def test_merge_diff_updates_fields_and_names_values_that_are_not_objects():
 
     assert objects == {"extruder": {"temperature": 21.5, "target": 0.0}, "fan": {"speed": 0.5}}
     assert skipped == ["bad"]
+
+
+def test_a_print_still_running_when_klippy_shuts_down_has_failed():
+    objects = {
+        "webhooks": {"state": "shutdown", "state_message": "MCU 'mcu' shutdown: Timer too close"},
+        "print_stats": {"state": "printing", "filename": "a.gcode", "print_duration": 10.0},
+        "virtual_sdcard": {"progress": 0.4},
+    }
+
+    status = mapping.printer_status(objects=objects, now=NOW)
+
+    assert (status.state, status.message) == ("error", "MCU 'mcu' shutdown: Timer too close")
+    assert (status.active_job.status, status.active_job.estimated_completion) == ("failed", None)

@@ -10,9 +10,11 @@ Authentication: Moonraker reads ``X-Api-Key`` on the websocket upgrade (its
 websocket handler runs the same check as for HTTP requests), and the key is
 sent again in ``server.connection.identify``. A wrong key does not fail the
 upgrade (Moonraker opens the socket and marks it unauthenticated); identify
-then answers error 401 "Invalid API Key". Both paths raise
-``MoonrakerAuthFailed``; so does an HTTP 401/403 on the upgrade, which a
-proxy in front of Moonraker may answer.
+then answers JSON-RPC error -32602 "Invalid API Key" (Moonraker maps its 401
+to -32602), or "Unauthorized" when no key came and the client is not
+trusted. Those raise ``MoonrakerAuthFailed``; so does an HTTP 401/403 on the
+upgrade, which a proxy in front of Moonraker may answer. No oneshot token is
+needed (that is only for Moonraker's bridge socket /klippysocket).
 
 The bridge follows hundreds of printers in one process, and the benchmark
 reuses this client against light fake endpoints, so the hot path (a
@@ -129,7 +131,16 @@ def _close_reason(received, sent, ping_timeout: float | None = PING_TIMEOUT_SECO
     if received is not None:
         reason = f": {received.reason}" if received.reason else ""
         return f"Moonraker closed the connection (code {received.code}{reason})"
-    return "the connection to Moonraker was lost"
+    return "Moonraker went away without closing the connection"
+
+
+# Moonraker answers an authentication failure with JSON-RPC code -32602 (its 401 mapped to "invalid
+# params") and one of these messages; a proxy or another server may use 401 itself.
+AUTH_ERROR_MESSAGES = ("Unauthorized", "Invalid API Key", "API Key authentication is disabled")
+
+
+def _is_auth_error(code: Any, message: str) -> bool:
+    return code == 401 or (code == -32602 and message.startswith(AUTH_ERROR_MESSAGES))
 
 
 _CLOSED = object()
@@ -369,7 +380,7 @@ class MoonrakerClient:
         if error is not None:
             code = error.get("code") if isinstance(error, dict) else None
             text = str(error.get("message", error)) if isinstance(error, dict) else str(error)
-            if code == 401:
+            if _is_auth_error(code, text):
                 future.set_exception(MoonrakerAuthFailed(f"Moonraker at {self.address} refused the API key ({text})"))
             else:
                 future.set_exception(MoonrakerRPCError(method_name, code, text))

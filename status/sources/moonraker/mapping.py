@@ -147,6 +147,8 @@ def active_job(
     history_job: Mapping[str, Any] | None = None,
     file_metadata: Mapping[str, Any] | None = None,
 ) -> Job | None:
+    """The job of the file in print_stats, or None. With klippy shut down a print cannot go on: it failed,
+    even in the moment before print_stats says so (klippy reports the two changes apart)."""
     print_stats = _obj(objects, "print_stats")
     filename = text(print_stats.get("filename"))
     state = print_stats.get("state")
@@ -173,7 +175,9 @@ def active_job(
         started_at = now - timedelta(seconds=total_duration)
 
     estimated_completion = None
-    if state in PRINTING_STATES:
+    if state in PRINTING_STATES and _obj(objects, "webhooks").get("state") in ("shutdown", "error"):
+        job_status = JobStatus.FAILED
+    elif state in PRINTING_STATES:
         job_status = PRINTING_STATES[state][1]
         metadata = file_metadata if isinstance(file_metadata, Mapping) else {}
         remaining = _remaining_seconds(

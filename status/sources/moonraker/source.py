@@ -94,8 +94,9 @@ HISTORY_MAX_PAGES = 1000
 # A new print's history job follows its first print_stats diff within milliseconds; the status waits
 # for it (at most this long) so the active job has Moonraker's job id from its first report on.
 HISTORY_JOB_WAIT_SECONDS = 1.0
-# Moonraker's ``since`` is exclusive (start_time > since); a second earlier keeps the job that started then.
-HISTORY_SINCE_MARGIN_SECONDS = 1.0
+# Moonraker's ``since`` is exclusive (start_time > since); a little earlier keeps the job that started then
+# (the sink's time may have gone through a datetime, microseconds, and back).
+HISTORY_SINCE_MARGIN_SECONDS = 0.01
 
 
 def moonraker_url_problem(url: str) -> str | None:

@@ -6,8 +6,8 @@ the client and follower and for the benchmark.
 Not Moonraker: it answers the JSON-RPC calls the follower makes from a small
 in-memory model (``objects``, ``history``, ``queue``), checks the API key like
 Moonraker does (``X-Api-Key`` on the upgrade or ``api_key`` in identify; a
-wrong key is error 401 on identify), and lets a test misbehave on purpose:
-refuse the upgrade with an HTTP status, stop answering calls, stop reading
+wrong key is error -32602 "Invalid API Key" on identify, as Moonraker maps its
+401), and lets a test misbehave on purpose: refuse the upgrade with an HTTP status, stop answering calls, stop reading
 (so pings go unanswered), send raw frames, drop every connection. Tests that
 need the real thing use real Moonraker (scripts/moonraker_instance.py).
 
@@ -214,14 +214,14 @@ class FakeMoonraker:
             if "api_key" in params:
                 if not self._key_ok(params["api_key"]):
                     connection.authorized = False
-                    raise RPCFault(401, "Invalid API Key")
+                    raise RPCFault(-32602, "Invalid API Key")
                 connection.authorized = True
             if not connection.authorized:
-                raise RPCFault(401, "Unauthorized")
+                raise RPCFault(-32602, "Unauthorized")
             self.subscribers.add(connection)
             return {"connection_id": id(connection)}
         if not getattr(connection, "authorized", False):
-            raise RPCFault(401, "Unauthorized")
+            raise RPCFault(-32602, "Unauthorized")
         connected = self.klippy_state != "disconnected"
         if method == "server.info":
             return {"klippy_connected": connected, "klippy_state": self.klippy_state, "components": []}
@@ -238,7 +238,7 @@ class FakeMoonraker:
             return {"queued_jobs": self.queue, "queue_state": "paused"}
         if method == "server.files.metadata":
             if params.get("filename") not in self.metadata:
-                raise RPCFault(404, f"Metadata not available for <{params.get('filename')}>")
+                raise RPCFault(-32601, f"Metadata not available for <{params.get('filename')}>")
             return self.metadata[params["filename"]]
         if not connected or self.klippy_state == "startup":
             raise RPCFault(503, "Klippy Host not connected")
@@ -250,7 +250,7 @@ class FakeMoonraker:
             if method == "printer.objects.subscribe":
                 self.subscribers.add(connection)
             return {"eventtime": time.monotonic(), "status": status}
-        raise RPCFault(404, f"Method not found: {method}")
+        raise RPCFault(-32601, f"Method not found: {method}")
 
 
 class RPCFault(Exception):
