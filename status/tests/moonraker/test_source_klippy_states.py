@@ -75,3 +75,19 @@ def test_klippy_starting_up_is_klippy_not_ready_until_ready(moonraker_printer):
     assert (starting.state, starting.message) == ("offline", "Klippy is starting up")
     assert sink.link == ("connected", "")
     assert sink.last_status.state == "idle"
+
+
+def test_following_a_printer_that_is_already_shut_down_reports_the_error(moonraker_printer):
+    mr = moonraker_printer()
+    mr.result("POST", "/printer/emergency_stop")
+    mr.wait_klippy_state("shutdown")
+    sink = RecordingSink()
+
+    with FollowThread(MoonrakerSource(url=mr.url, api_key=mr.api_key), sink):
+        stopped = sink.wait(
+            lambda s: s.last_status and s.last_status.state == "error" and s.last_status, timeout=10, what="error"
+        )
+
+    assert stopped.message == "Shutdown due to webhooks request"
+    assert sink.link == ("klippy_not_ready", "Shutdown due to webhooks request")
+    assert [t.component for t in stopped.temperatures] == ["extruder", "heater_bed", "temperature_sensor chamber"]
