@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from klipperiwc_site.json_limits import json_unstorable
 from status.models import SourceKind
+from status.sources.moonraker.source import moonraker_url_problem
 from status.sources.registry import source_field_problems
 
 TAG_MAX_COUNT = 20
@@ -43,6 +44,23 @@ def tags_clean(tags: list[str]) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
+# What an accepted moonraker_url looks like, for the OpenAPI schema (which also allows ""): every
+# address the checks below accept matches it (it may match some they refuse, such as port 99999).
+MOONRAKER_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(/[^\s?#]*)?$"
+_UNWANTED_IN_URL = re.compile(r"[\s?#@\x00-\x1f\x7f]")
+
+
+def moonraker_url_extra_problem(url: str) -> str | None:
+    """Refusals beyond moonraker_url_problem: characters an address of ours never holds.
+
+    urlsplit drops tabs and line breaks and strips leading spaces, and takes an empty
+    query ("http://h?"): all of them would pass, as something else than what was typed.
+    """
+    if _UNWANTED_IN_URL.search(url):
+        return "must be http(s)://host:port with an optional path, without spaces, user, query or fragment"
+    return None
+
+
 def printer_problems(*, source_kind: str, moonraker_url: str, api_key: str, source_config, tags) -> dict[str, str]:
     """Field -> problem for a printer as it would be stored (empty: nothing is wrong)."""
     problems: dict[str, str] = {}
@@ -52,6 +70,11 @@ def printer_problems(*, source_kind: str, moonraker_url: str, api_key: str, sour
         problems.update(
             source_field_problems(kind=source_kind, config=source_config, moonraker_url=moonraker_url, api_key=api_key)
         )
+    if moonraker_url and "moonraker_url" not in problems:
+        # Checked for every kind: an address given is an address, whatever the kind.
+        url_problem = moonraker_url_extra_problem(moonraker_url) or moonraker_url_problem(moonraker_url)
+        if url_problem:
+            problems["moonraker_url"] = url_problem
     if "source_config" not in problems:
         unstorable = json_unstorable(source_config)
         if unstorable:

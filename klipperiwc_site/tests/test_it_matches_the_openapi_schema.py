@@ -36,6 +36,15 @@ printer = Printer.objects.create(slug={slug!r}, name="Schema Voron", source_kind
                                  moonraker_url={url!r}, api_key={key!r})
 PrinterConnection.objects.create(printer=printer, state="connected", since=timezone.now())
 """
+# PATCH and DELETE of printers each work on a demo printer of their own (schemathesis.toml pins
+# their slug): left to choose, they renamed, disabled or deleted the demo printer and the control
+# printer that the other operations need.
+PATCHED_PRINTER, DELETED_PRINTER = "schema-patched", "schema-deleted"
+REGISTER_ADMIN_PRINTERS = """
+from status.models import Printer
+for slug in ({patched!r}, {deleted!r}):
+    Printer.objects.create(slug=slug, name=slug, source_kind="demo")
+"""
 SCALED = bool(os.environ.get("DATABASE_URL"))
 
 
@@ -81,7 +90,9 @@ def server(request, start_daphne, project_env, manage, database_url, moonraker_p
         settings.update(REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url)
     env = project_env(**settings)
     register = REGISTER_CONTROL_PRINTER.format(slug=CONTROL_PRINTER, url=moonraker.url, key=moonraker.api_key)
-    for command in (("migrate", "--noinput"), ("sync_boards",), ("shell", "-c", register)):
+    admin_printers = REGISTER_ADMIN_PRINTERS.format(patched=PATCHED_PRINTER, deleted=DELETED_PRINTER)
+    commands = (("migrate", "--noinput"), ("sync_boards",), ("shell", "-c", register), ("shell", "-c", admin_printers))
+    for command in commands:
         result = manage(*command, env=env, timeout=180)
         assert result.returncode == 0, f"manage.py {' '.join(command)}:\n{result.stdout}\n{result.stderr}"
     return start_daphne(env)
@@ -95,6 +106,8 @@ def run_schemathesis(url: str, workdir: Path) -> tuple[subprocess.CompletedProce
         "KLIPPERIWC_SCHEMA_PRINTER_ADMIN_TOKEN": PRINTER_ADMIN_TOKEN,
         "KLIPPERIWC_SCHEMA_PRINTER_CONTROL_TOKEN": PRINTER_CONTROL_TOKEN,
         "KLIPPERIWC_SCHEMA_CONTROL_PRINTER": CONTROL_PRINTER,
+        "KLIPPERIWC_SCHEMA_PATCHED_PRINTER": PATCHED_PRINTER,
+        "KLIPPERIWC_SCHEMA_DELETED_PRINTER": DELETED_PRINTER,
     }
     har = workdir / "requests.har"
     result = subprocess.run(

@@ -11,6 +11,7 @@ from status.models import ConnectionState, JobStatus, Printer, PrinterState, Pri
 from status.payloads import job_payload, status_payload, temperature_payload
 from status.printer_selectors import printer_connection
 from status.printer_validation import (
+    MOONRAKER_URL_PATTERN,
     TAG_MAX_COUNT,
     TAG_MAX_LENGTH,
     TAG_PATTERN,
@@ -136,16 +137,27 @@ def printer_state(printer: Printer) -> tuple[str | None, object]:
     return snapshot if snapshot is not None else (None, None)
 
 
+@extend_schema_field({"type": "string", "maxLength": 500, "pattern": MOONRAKER_URL_PATTERN})
+class MoonrakerUrlField(serializers.CharField):
+    pass
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"})
+class NameField(serializers.CharField):
+    """Surrounding spaces are trimmed; a name of spaces only is blank (the pattern asks for one other character)."""
+
+
 class PrinterWriteSerializer(StrictSerializer):
     """The body of POST /api/printers/ and (every field optional) PATCH /api/printers/{slug}."""
 
     slug = serializers.SlugField(max_length=64, help_text="Letters, digits, - and _; the printer's id in URLs.")
-    name = serializers.CharField(max_length=200)
+    name = NameField(max_length=200)
     source_kind = serializers.ChoiceField(choices=SourceKind.choices)
-    moonraker_url = serializers.CharField(
+    moonraker_url = MoonrakerUrlField(
         max_length=500,
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         help_text="http(s)://host:port with an optional path prefix; required for kind moonraker.",
     )
     api_key = serializers.CharField(
