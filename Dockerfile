@@ -2,6 +2,8 @@
 #
 #   docker build -t klipperiwc .
 #   docker run ... klipperiwc            # web: migrate, set-up, daphne on $PORT
+#                                        # (embedded mode: the bridge runs inside)
+#   docker run ... klipperiwc bridge     # scaled mode (REDIS_URL): manage.py run_bridge
 #   docker run ... klipperiwc worker     # Celery worker
 #   docker run ... klipperiwc beat       # Celery beat (exactly one)
 #
@@ -32,6 +34,7 @@ COPY klipperiwc_site/ klipperiwc_site/
 COPY status/ status/
 COPY assets/ assets/
 COPY boards/ boards/
+COPY control/ control/
 COPY templates/ templates/
 COPY static/ static/
 COPY scripts/ scripts/
@@ -61,7 +64,7 @@ USER 10001:10001
 
 EXPOSE 8000
 
-# Only meaningful for the web role; run worker/beat with --no-healthcheck.
+# Only meaningful for the web role; run bridge, worker and beat with --no-healthcheck.
 # No curl in the slim image: Python's urllib, without any HTTP proxy from the
 # environment. With ALLOWED_HOSTS restricted, the Host header is its first
 # name (Django refuses other hosts with 400). Any answer but 200 fails.
