@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import signal
+import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -31,8 +32,8 @@ class Command(BaseCommand):
                 "Warning: no REDIS_URL. History and the REST API see what this bridge collects, but live "
                 "WebSocket updates reach only clients of this process (none): set REDIS_URL."
             )
-        if settings.LOG_FILE != "-":
-            # Progress lines go to the console as well as LOG_FILE.
+        if settings.LOG_FILE != "-" and sys.stdout.isatty():
+            # Progress lines go to the terminal as well as LOG_FILE (not twice into a redirected log).
             console = logging.StreamHandler(self.stdout)
             console.setFormatter(logging.Formatter("%(message)s"))
             logging.getLogger("status.bridge").addHandler(console)
