@@ -14,7 +14,8 @@ UNKNOWN = ["/ws/status/x", "/ws/nothing", "/ws/status/", "/", "/ws/status%00"]
 @pytest.fixture
 def daphne(project_env, manage, tmp_path, start_daphne):
     log = tmp_path / "app.log"
-    env = project_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", LOG_FILE=str(log))
+    # No bridge inside daphne: its status broadcasts would come between ping and pong.
+    env = project_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", LOG_FILE=str(log), BRIDGE_MODE="process")
     assert manage("migrate", "--noinput", env=env).returncode == 0
     return start_daphne(env), log
 

@@ -20,8 +20,12 @@ def test_a_full_job_shows_every_state_and_is_recorded_once(moonraker_printer, em
     assert printing["active_job"]["name"] == "cube.gcode"
     assert printing["active_job"]["status"] == "running"
     assert printing["active_job"]["started_at"] is not None
-    extruder = next(t for t in printing["temperatures"] if t["component"] == "extruder")
-    assert extruder["target"] == 200.0
+    # The file's M104 S200 runs a moment after the print starts.
+    embedded_site.wait_status(
+        "mk3",
+        lambda s: any(t["component"] == "extruder" and t["target"] == 200.0 for t in s["temperatures"]),
+        what="the extruder heating to the file's 200 °C",
+    )
     wait_for(lambda: [job[1] for job in embedded_site.jobs("mk3")] == ["in_progress"], timeout=5, what="the job row")
 
     paused = embedded_site.wait_status("mk3", lambda s: s["state"] == "paused", what="paused at the PAUSE line")
