@@ -238,7 +238,8 @@ BRIDGE_LEASE_SECONDS = env.int("BRIDGE_LEASE_SECONDS", 15, minimum=3, maximum=60
 # How often a bridge re-reads the printer table (a change takes effect within this).
 BRIDGE_RELOAD_MS = env.int("BRIDGE_RELOAD_MS", 2000, minimum=100, maximum=60_000)
 # A push printer with no status from the bridge for this long reads as offline.
-STATUS_STALE_SECONDS = env.int("STATUS_STALE_SECONDS", 15, minimum=2, maximum=3600)
+# At least 10: the bridge re-reports a quiet printer every 5 s.
+STATUS_STALE_SECONDS = env.int("STATUS_STALE_SECONDS", 15, minimum=10, maximum=3600)
 
 # Periodic tasks (beat reads this at start-up).
 CELERY_BEAT_SCHEDULE = {

@@ -27,7 +27,8 @@ from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from status.broadcast import STATUS_GROUP, printer_group
 from status.models import Printer
 from status.payloads import status_message
-from status.selectors import status_latest
+from status.selectors import status_current, status_latest
+from status.sources.registry import source_pushes
 
 CLOSE_BAD_MESSAGE = 4400
 CLOSE_UNKNOWN_PRINTER = 4404
@@ -147,6 +148,11 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
     def _latest_messages(self, printers):
         messages = []
         for printer in printers:
+            if source_pushes(printer):
+                # As GET /api/status answers: offline once the bridge has been silent too long.
+                status = status_current(printer=printer)
+                messages.append(status_message(printer=printer, status=status))
+                continue
             latest = status_latest(printer=printer)
             if latest is not None:
                 seq, status = latest

@@ -35,24 +35,30 @@ from status.sources.registry import source_pushes
 
 # Every status call looks its printer up; a short-lived copy per process
 # spares the database that query (it was half the time of GET /api/status).
-# Saving or deleting a printer empties this process's copy at once (see
-# StatusConfig.ready); other processes see the change within the TTL.
+# Saving or deleting a printer empties this process's copy at once and bumps
+# a version in the shared cache (see StatusConfig.ready), which the other
+# processes compare with the version of their copy: a control call's change
+# of the demo's simulation shows in every process's next answer.
 PRINTER_CACHE_SECONDS = 5.0
-_printer_cache: dict[str, tuple[float, Printer | None]] = {}
+PRINTERS_VERSION_KEY = "status:printers-version"
+_printer_cache: dict[str, tuple[float, object, Printer | None]] = {}
 
 
 def printer_get(*, slug: str) -> Printer | None:
     now = time.monotonic()
     cached = _printer_cache.get(slug)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    version = cache.get(PRINTERS_VERSION_KEY)
+    if cached is not None and cached[0] > now and cached[1] == version:
+        return cached[2]
     printer = Printer.objects.filter(slug=slug).first()
-    _printer_cache[slug] = (now + PRINTER_CACHE_SECONDS, printer)
+    _printer_cache[slug] = (now + PRINTER_CACHE_SECONDS, version, printer)
     return printer
 
 
 def printer_cache_clear(**_signal_kwargs) -> None:
     _printer_cache.clear()
+    # TolerantRedisCache drops a write Redis does not take: other processes then catch up within the TTL.
+    cache.set(PRINTERS_VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def printer_list_with_state():

@@ -34,11 +34,21 @@ def bridge_in_daphne() -> None:
     def start() -> None:
         bridge = Bridge()
         state["bridge"] = bridge
-        state["task"] = asyncio.ensure_future(bridge.run())
+        state["task"] = task = asyncio.ensure_future(bridge.run())
+        task.add_done_callback(ended)
+
+    def ended(task: asyncio.Future) -> None:
+        # The bridge ends only when asked to; anything else is logged and it starts again.
+        if state.get("stopping") or task.cancelled():
+            return
+        error = task.exception()
+        logger.error("The bridge ended unexpectedly (%r); starting it again in 5 s", error, exc_info=error)
+        asyncio.get_event_loop().call_later(5, start)
 
     def stop():
         from twisted.internet.defer import Deferred
 
+        state["stopping"] = True
         bridge, task = state.get("bridge"), state.get("task")
         if bridge is None or task.done():
             return None

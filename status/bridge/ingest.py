@@ -46,7 +46,11 @@ class _Due:
 
 
 class StatusIngest:
-    def __init__(self) -> None:
+    def __init__(self, *, store_thread=None) -> None:
+        # Where the history batches run (a DatabaseThread); by default channels' database thread.
+        self._run_store = (
+            store_thread.run if store_thread is not None else (lambda f, *a: database_sync_to_async(f)(*a))
+        )
         self._latest: dict[int, LatestStatus] = {}
         self._dirty: set[int] = set()
         self._console: dict[int, list[tuple[datetime, str]]] = {}
@@ -108,7 +112,7 @@ class StatusIngest:
     async def flush_store(self) -> None:
         due, self._due = self._due, []
         if due:
-            self.snapshots_written += await database_sync_to_async(_store)(due)
+            self.snapshots_written += await self._run_store(_store, due)
 
 
 def _keep_latest(latest: dict[int, LatestStatus], console: dict[int, list[tuple[datetime, str]]]) -> None:

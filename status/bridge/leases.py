@@ -16,10 +16,10 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from status.models import BridgeLease, BridgeProcess, Printer
@@ -30,20 +30,47 @@ def bridge_holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+class HolderInUse(RuntimeError):
+    """Another live bridge already runs under this holder name (two would follow the same printers)."""
+
+
 @dataclass(frozen=True)
 class LeaseRound:
     printers: dict[int, Printer]  # pk -> printer this bridge follows now (enabled, leased by it)
     live_bridges: int
     claimed: int
-    released: int
+    extra: list[int]  # printers beyond the fair share: stop following them, then leases_give_back
+
+
+def database_now() -> datetime:
+    """The database server's clock: every bridge compares lease times on the same clock, whatever its host's says."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT CURRENT_TIMESTAMP")
+            return cursor.fetchone()[0].astimezone(UTC)
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")
+            return datetime.fromisoformat(cursor.fetchone()[0]).replace(tzinfo=UTC)
+    return timezone.now()
 
 
 def leases_sync(*, holder: str, started_at: datetime, now: datetime | None = None) -> LeaseRound:
-    """One round of heartbeat, renewal, claims and releases. Returns the printers this bridge follows."""
-    now = now or timezone.now()
+    """One round of heartbeat, renewal and claims. Returns the printers this bridge follows.
+
+    Leases beyond the fair share are only named (``extra``): the caller stops
+    following them first and gives them back after, so that no other bridge
+    can claim a printer this one still follows.
+    """
+    now = now or database_now()
     lease = timedelta(seconds=settings.BRIDGE_LEASE_SECONDS)
     with transaction.atomic():
-        updated = BridgeProcess.objects.filter(holder=holder).update(seen_at=now)
+        other = BridgeProcess.objects.filter(holder=holder).exclude(started_at=started_at).first()
+        if other is not None and other.seen_at >= now - lease:
+            raise HolderInUse(
+                f"A bridge named {holder!r} is already running (started {other.started_at.isoformat()}); "
+                "give each bridge its own --holder."
+            )
+        updated = BridgeProcess.objects.filter(holder=holder).update(seen_at=now, started_at=started_at)
         if not updated:
             BridgeProcess.objects.create(holder=holder, started_at=started_at, seen_at=now)
         BridgeProcess.objects.filter(seen_at__lt=now - lease).delete()
@@ -54,7 +81,7 @@ def leases_sync(*, holder: str, started_at: datetime, now: datetime | None = Non
     enabled = list(Printer.objects.filter(enabled=True).values_list("pk", flat=True))
     share = math.ceil(len(enabled) / live) if enabled else 0
     held = set(BridgeLease.objects.filter(holder=holder).values_list("printer_id", flat=True))
-    claimed = released = 0
+    claimed, extra = 0, []
     if len(held) < share:
         taken = dict(BridgeLease.objects.filter(printer_id__in=enabled).values_list("printer_id", "expires_at"))
         candidates = [pk for pk in enabled if pk not in held and (pk not in taken or taken[pk] < now)]
@@ -70,10 +97,14 @@ def leases_sync(*, holder: str, started_at: datetime, now: datetime | None = Non
             .values_list("printer_id", flat=True)[: len(held) - share]
         )
         extra = list(extra)
-        released = BridgeLease.objects.filter(holder=holder, printer_id__in=extra).delete()[0]
         held -= set(extra)
     printers = {printer.pk: printer for printer in Printer.objects.filter(pk__in=held, enabled=True)}
-    return LeaseRound(printers=printers, live_bridges=live, claimed=claimed, released=released)
+    return LeaseRound(printers=printers, live_bridges=live, claimed=claimed, extra=extra)
+
+
+def leases_give_back(*, holder: str, printer_ids: list[int]) -> int:
+    """Give back leases this bridge no longer follows (after it stopped following them)."""
+    return BridgeLease.objects.filter(holder=holder, printer_id__in=printer_ids).delete()[0]
 
 
 def _claim(*, printer_id: int, holder: str, now: datetime, expires_at: datetime, expired: bool) -> bool:

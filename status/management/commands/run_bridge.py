@@ -8,6 +8,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from status.bridge.leases import HolderInUse
 from status.bridge.runner import Bridge
 
 
@@ -37,7 +38,10 @@ class Command(BaseCommand):
             console = logging.StreamHandler(self.stdout)
             console.setFormatter(logging.Formatter("%(message)s"))
             logging.getLogger("status.bridge").addHandler(console)
-        asyncio.run(self._run(holder))
+        try:
+            asyncio.run(self._run(holder))
+        except HolderInUse as exc:
+            raise CommandError(str(exc)) from None
 
     async def _run(self, holder):
         bridge = Bridge(holder=holder)

@@ -68,6 +68,7 @@ def bridge_site(project_env, manage, tmp_path, request):
             stderr=subprocess.STDOUT,
         )
         processes.append((process, log))
+        process.log_path = tmp_path / f"bridge-{name}.log"
         return process
 
     def run_django(code: str) -> str:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from status.bridge.leases import leases_release, leases_sync
+from status.bridge.leases import HolderInUse, leases_give_back, leases_release, leases_sync
 from status.models import BridgeLease, Printer
 from status.tests.factories import T0, make_printer
 
@@ -27,7 +27,11 @@ def test_one_bridge_follows_every_enabled_printer(farm):
 def test_a_second_bridge_gets_half_and_none_is_held_twice(farm):
     leases_sync(holder="a", started_at=T0, now=T0)
     leases_sync(holder="b", started_at=T0, now=T0 + timedelta(seconds=1))  # b is alive, but nothing is free
-    a = leases_sync(holder="a", started_at=T0, now=T0 + timedelta(seconds=2))  # a gives back 3
+    a = leases_sync(holder="a", started_at=T0, now=T0 + timedelta(seconds=2))  # a names 3 extra ...
+    assert len(a.extra) == 3
+    # ... which stay a's until it has stopped following them and gives them back.
+    assert leases_sync(holder="b", started_at=T0, now=T0 + timedelta(seconds=2.5)).printers == {}
+    assert leases_give_back(holder="a", printer_ids=a.extra) == 3
     b = leases_sync(holder="b", started_at=T0, now=T0 + timedelta(seconds=3))  # b claims them
     assert len(a.printers) == len(b.printers) == 3
     assert not set(a.printers) & set(b.printers)
@@ -61,3 +65,20 @@ def test_a_clean_stop_gives_everything_back_at_once(farm):
     leases_sync(holder="a", started_at=T0, now=T0)
     assert leases_release(holder="a") == 6
     assert len(leases_sync(holder="b", started_at=T0, now=T0 + timedelta(seconds=1)).printers) == 6
+
+
+def test_a_second_bridge_under_a_live_bridges_name_is_refused(farm):
+    leases_sync(holder="a", started_at=T0, now=T0)
+    with pytest.raises(HolderInUse):
+        leases_sync(holder="a", started_at=T0 + timedelta(seconds=1), now=T0 + timedelta(seconds=1))
+    # Once the first is gone (no heartbeat for a lease), the name is free again.
+    later = T0 + timedelta(seconds=20)
+    assert len(leases_sync(holder="a", started_at=later, now=later).printers) == 6
+
+
+def test_lease_times_come_from_the_database_clock(farm):
+    from django.utils import timezone
+
+    from status.bridge.leases import database_now
+
+    assert abs((database_now() - timezone.now()).total_seconds()) < 5
