@@ -2,11 +2,13 @@
 
 Every call that passed the token check ends in exactly one printer_actions
 row, whatever happened: done (ok), refused before it reached the printer
-(rejected: unknown printer or action, bad input, printer offline, the demo
-printer has no files), refused or failed by the printer (failed), or not
-answered in time (timeout). A demo printer's new simulation and its audit
-row are written in one transaction; a Moonraker call happens outside any
-transaction (it may take a minute), and its row is written when it returns.
+(rejected: unknown printer or action, a printer deleted meanwhile, bad
+input, printer offline, the demo printer has no files), refused or failed
+by the printer (failed), or not answered in time (timeout). A demo
+printer's new simulation and its audit row are written in one transaction;
+a Moonraker call happens outside any transaction (it may take a minute),
+and its row is written when it returns (with the printer's slug only, if
+the printer was deleted meanwhile).
 """
 
 from __future__ import annotations
@@ -117,24 +119,45 @@ def printer_action(
 
     if refusal is None and printer.source_kind == SourceKind.DEMO:
         with transaction.atomic():
-            # One action at a time per printer: the next one sees this one's simulation.
-            locked = Printer.objects.select_for_update().filter(pk=printer.pk).first() or printer
-            outcome = _demo(locked, action=action, now=now)
+            # One action at a time per printer: the next one sees this one's simulation. Read
+            # again under the lock: a printer deleted since the caller read it is a 404, not a
+            # write to a row that is gone.
+            locked = _locked(printer)
+            outcome = _gone(slug) if locked is None else _demo(locked, action=action, now=now)
             _record(printer=locked, slug=slug, action=action, arguments=arguments, client=client_address, done=outcome)
         if isinstance(outcome, ActionDone):
             printer.simulation = locked.simulation
     else:
         if refusal is not None:
             outcome = refusal
+        elif not Printer.objects.filter(pk=printer.pk).exists():
+            outcome = _gone(slug)  # deleted since the caller read it: Moonraker is not asked
         else:
             outcome = _moonraker(printer, action=action, arguments=arguments, upload=upload)
         with transaction.atomic():
-            _record(printer=printer, slug=slug, action=action, arguments=arguments, client=client_address, done=outcome)
+            # Moonraker may have acted on a printer deleted meanwhile (the call takes up to a
+            # minute): its row then keeps the slug only, as rows of deleted printers do.
+            still = _locked(printer) if printer is not None else None
+            _record(printer=still, slug=slug, action=action, arguments=arguments, client=client_address, done=outcome)
     if isinstance(outcome, ControlError):
         raise outcome
     for then in outcome.after:
         then()
     return outcome
+
+
+def _locked(printer: Printer) -> Printer | None:
+    """``printer`` as stored now, its row locked until the transaction ends; None once it is deleted.
+
+    printer_delete takes the same lock: an audit row written under it is one the delete
+    sees (and detaches), never one pointing at a printer that is gone.
+    """
+    return Printer.objects.select_for_update().filter(pk=printer.pk).first()
+
+
+def _gone(slug: str) -> ControlError:
+    detail = f"No printer with slug {slug!r} any more (it was deleted); GET /api/printers/ lists them."
+    return ControlError(404, detail, outcome=REJECTED)
 
 
 def _record(*, printer, slug, action, arguments, client, done: ActionDone | ControlError) -> None:
@@ -176,7 +199,8 @@ def _demo(printer: Printer, *, action: str, now: datetime) -> ActionDone | Contr
     except DemoActionRefused as exc:
         return ControlError(409, f"Printer {printer.slug!r}: {exc}.", outcome=FAILED)
     printer.simulation = simulation
-    # updated_at tells the bridge to rebuild the printer's source.
+    # updated_at tells the bridge to rebuild the printer's source. The row is locked (and
+    # exists): the caller read it under select_for_update in this transaction.
     printer.save(update_fields=["simulation", "updated_at"])
     result = {"printer": printer.slug, "action": action, "result": "ok"}
     return ActionDone(200, result, "ok", after=[lambda: _demo_status_now(printer, now)])

@@ -7,6 +7,8 @@ never renders it (an empty field keeps the stored key; "Remove the API key" clea
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from klipperiwc_site.admin_mixins import ReadOnlyModelAdmin
 from klipperiwc_site.json_limits import DepthLimitedJSONDecoder, json_unstorable
@@ -119,6 +121,20 @@ class PrinterForm(forms.ModelForm):
             "api_key": self.api_key_after(),
         }
 
+    def changed_printer_fields(self) -> dict:
+        """The printer_update arguments of the fields the user changed, and only those.
+
+        The others are left out: the form holds them as they were read, and passing them
+        would write that back over a change another writer made since.
+        """
+        fields = self.printer_fields()
+        form_field = {"tags": "tags_text"}
+        changed = set(self.changed_data)
+        chosen = {name: value for name, value in fields.items() if form_field.get(name, name) in changed}
+        if changed & {"new_api_key", "clear_api_key"}:
+            chosen["api_key"] = fields["api_key"]
+        return chosen
+
 
 @admin.register(Printer)
 class PrinterAdmin(admin.ModelAdmin):
@@ -153,14 +169,28 @@ class PrinterAdmin(admin.ModelAdmin):
         return bool(printer.api_key)
 
     def save_model(self, request, obj, form, change):
-        fields = form.printer_fields()
         if change:
-            original = Printer.objects.get(pk=obj.pk)
-            saved = printer_services.printer_update(printer=original, **fields)
+            stored = Printer.objects.filter(pk=obj.pk).first()
+            if stored is None:  # deleted since the admin read it for this request
+                raise printer_services.PrinterGone(form.initial.get("slug") or obj.slug)
+            saved = printer_services.printer_update(printer=stored, **form.changed_printer_fields())
         else:
-            saved = printer_services.printer_create(**fields)
+            saved = printer_services.printer_create(**form.printer_fields())
         # The admin goes on with obj (its messages, the log entry, the redirect).
         vars(obj).update(vars(saved))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A refusal the form could not foresee (the printer deleted meanwhile, a slug taken by a
+        # racing save) is raised by save_model inside the admin's transaction, which rolls back;
+        # it becomes a message instead of a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except printer_services.PrinterGone as gone:
+            self.message_user(request, f"{gone.message} Nothing was saved.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:status_printer_changelist"))
+        except printer_services.PrinterError as refused:
+            self.message_user(request, f"Not saved: {refused.message}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         printer_services.printer_delete(printer=obj)
@@ -178,12 +208,20 @@ class PrinterAdmin(admin.ModelAdmin):
         self._set_enabled(request, queryset, enabled=True)
 
     def _set_enabled(self, request, queryset, *, enabled: bool) -> None:
-        changed = 0
+        changed, gone = 0, []
         for printer in queryset.filter(enabled=not enabled):
-            printer_services.printer_update(printer=printer, enabled=enabled)
+            try:
+                printer_services.printer_update(printer=printer, enabled=enabled)
+            except printer_services.PrinterGone:
+                gone.append(printer.slug)
+                continue
             changed += 1
         verb = "Enabled" if enabled else "Disabled"
         self.message_user(request, f"{verb} {changed} printer(s).", messages.SUCCESS)
+        if gone:
+            self.message_user(
+                request, f"Deleted meanwhile, so not changed: {', '.join(sorted(gone))}.", messages.WARNING
+            )
 
 
 @admin.register(PrintJob)

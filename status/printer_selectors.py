@@ -29,10 +29,12 @@ def printer_by_slug(*, slug: str) -> Printer | None:
 
 
 def printer_connection(*, printer: Printer) -> dict:
-    """{state, message, since} of the bridge's link to ``printer``.
+    """{state, message, since, bridge} of the bridge's link to ``printer``.
 
     A disabled printer is "disabled" whatever the bridge last wrote; one the bridge has not
     written about yet is "connecting", waiting for the bridge, since it was last changed.
+    ``bridge`` is the holder name of the bridge that wrote the state (its lease holder),
+    "" while no bridge follows the printer (disabled, or waiting for one).
     """
     try:
         row: PrinterConnection | None = printer.connection
@@ -40,14 +42,17 @@ def printer_connection(*, printer: Printer) -> dict:
         row = None
     if not printer.enabled:
         if row is not None and row.state == ConnectionState.DISABLED:
-            return {"state": row.state, "message": row.message or DISABLED, "since": row.since}
-        return {"state": ConnectionState.DISABLED, "message": DISABLED, "since": printer.updated_at}
-    if row is None:
-        return {"state": ConnectionState.CONNECTING, "message": WAITING_FOR_BRIDGE, "since": printer.updated_at}
-    if row.state == ConnectionState.DISABLED:
-        # Enabled again; the bridge has not picked the change up yet.
-        return {"state": ConnectionState.CONNECTING, "message": WAITING_FOR_BRIDGE, "since": printer.updated_at}
-    return {"state": row.state, "message": row.message, "since": row.since}
+            return {"state": row.state, "message": row.message or DISABLED, "since": row.since, "bridge": ""}
+        return {"state": ConnectionState.DISABLED, "message": DISABLED, "since": printer.updated_at, "bridge": ""}
+    if row is None or row.state == ConnectionState.DISABLED:
+        # Never reported, or enabled again and the bridge has not picked the change up yet.
+        return {
+            "state": ConnectionState.CONNECTING,
+            "message": WAITING_FOR_BRIDGE,
+            "since": printer.updated_at,
+            "bridge": "",
+        }
+    return {"state": row.state, "message": row.message, "since": row.since, "bridge": row.bridge}
 
 
 def print_jobs(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from status.models import Printer, PrintJob, PrintJobStatus, SourceKind
@@ -44,6 +44,15 @@ class PrinterError(Exception):
 
 class PrinterInvalid(PrinterError):
     pass
+
+
+class PrinterGone(PrinterError):
+    """The printer was deleted while a change to it was on its way (a 404)."""
+
+    status_code = 404
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"No printer with slug {slug!r} any more: it was deleted meanwhile.", {})
 
 
 class PrinterSlugTaken(PrinterError):
@@ -84,16 +93,30 @@ def _slug_taken(slug: str, *, other_than: int | None) -> bool:
     return Printer.objects.filter(slug=slug).exclude(pk=other_than).exists()
 
 
-def _save(printer: Printer, *, slug_changed: bool) -> None:
+def _save(printer: Printer, *, slug_changed: bool, fields: list[str] | None = None) -> None:
+    """INSERT a new printer (``fields`` None), or UPDATE only ``fields`` (and updated_at) of a stored one.
+
+    An update never becomes an INSERT: a plain save() of a printer deleted meanwhile would
+    re-create it (PrinterGone instead), and it would write back every column as this request
+    read it, over what others wrote since (the demo's simulation from a control action).
+    """
     # The check first, for a clear answer; the unique index decides when two requests race.
     if slug_changed and _slug_taken(printer.slug, other_than=printer.pk):
         raise PrinterSlugTaken(printer.slug)
     try:
         with transaction.atomic():
-            printer.save()
+            if fields is None:
+                printer.save(force_insert=True)
+            else:
+                printer.save(update_fields=[*fields, "updated_at"])
     except IntegrityError:
         if Printer.objects.filter(slug=printer.slug).exclude(pk=printer.pk).exists():
             raise PrinterSlugTaken(printer.slug) from None
+        raise
+    except DatabaseError:
+        # save(update_fields=...) matched no row; anything else (the database down) goes on up.
+        if fields is not None and not Printer.objects.filter(pk=printer.pk).exists():
+            raise PrinterGone(printer.slug) from None
         raise
 
 
@@ -141,7 +164,9 @@ def printer_update(
     """Change the given fields of ``printer`` (UNSET: leave as is; api_key="" removes the key).
 
     The printer is checked as a whole after the change (a demo printer turned moonraker needs
-    a moonraker_url). On a refusal ``printer`` is left as it was.
+    a moonraker_url). Only the fields that change are written (with updated_at); a printer
+    deleted meanwhile is PrinterGone (404), never stored again. On a refusal ``printer`` is
+    left as it was.
     """
     given = dict(
         slug=slug,
@@ -163,7 +188,7 @@ def printer_update(
         changed = sorted(name for name in changes if before[name] != getattr(printer, name))
         if not changed:
             return printer  # nothing to write: updated_at (which the bridge watches) stays
-        _save(printer, slug_changed=printer.slug != before["slug"])
+        _save(printer, slug_changed=printer.slug != before["slug"], fields=changed)
     except Exception:
         for name, value in before.items():
             setattr(printer, name, value)
@@ -176,7 +201,12 @@ def printer_delete(*, printer: Printer) -> None:
     """Delete ``printer`` with its history, connection, lease and jobs (the audit trail keeps its slug)."""
     slug = printer.slug
     with transaction.atomic():
-        printer.delete()
+        # The row lock first: a control call recording its audit row holds it too, so either
+        # that row exists before the delete looks for rows to detach (printer set to NULL),
+        # or the call sees the printer gone and records the slug only. Without it the delete
+        # missed the new row and its commit failed on the foreign key.
+        if Printer.objects.select_for_update().filter(pk=printer.pk).exists():
+            printer.delete()
     logger.info("Printer %s deleted.", slug)
 
 

@@ -94,6 +94,11 @@ class ConnectionSerializer(serializers.Serializer):
     )
     message = serializers.CharField(allow_blank=True, help_text="Why, in words (e.g. the error Moonraker gave).")
     since = UTCDateTimeField(help_text="Since when the link has been in this state.")
+    bridge = serializers.CharField(
+        allow_blank=True,
+        help_text="The bridge process following the printer (its holder name in the lease table, as "
+        "run_bridge --holder names it); empty while none does (disabled, or waiting for a bridge).",
+    )
 
 
 class PrinterSerializer(serializers.Serializer):

@@ -72,6 +72,7 @@ def test_a_moonraker_printer_is_added_read_changed_and_deleted(site_env, start_d
         "state": "connecting",
         "message": "Waiting for the bridge",
         "since": created["updated_at"],
+        "bridge": "",
     }
 
     status, _, again = call(f"{url}/api/printers/", "POST", printer, ADMIN_TOKEN)

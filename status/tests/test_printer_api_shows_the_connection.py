@@ -1,4 +1,7 @@
-"""Each printer in GET /api/printers/ and GET /api/printers/{slug} carries connection {state, message, since}."""
+"""Each printer in GET /api/printers/ and GET /api/printers/{slug} carries its connection.
+
+{state, message, since, bridge}: bridge names the bridge following the printer, "" while none does.
+"""
 
 from datetime import UTC, datetime
 
@@ -31,6 +34,7 @@ def test_a_printer_the_bridge_has_not_reported_is_connecting():
             "state": "connecting",
             "message": "Waiting for the bridge",
             "since": printer.updated_at.astimezone(UTC).isoformat(),
+            "bridge": "",
         }
     )
 
@@ -46,17 +50,21 @@ def test_a_printer_the_bridge_has_not_reported_is_connecting():
 )
 def test_it_shows_what_the_bridge_wrote(state, message):
     PrinterConnection.objects.create(
-        printer=Printer.objects.get(slug="demo"), state=state, message=message, since=SINCE
+        printer=Printer.objects.get(slug="demo"), state=state, message=message, since=SINCE, bridge="host-a:4711:9f3c"
     )
 
     listed, alone = shown("demo")
 
-    assert listed == alone == {"state": state, "message": message, "since": "2026-11-30T08:00:00+00:00"}
+    assert (
+        listed
+        == alone
+        == {"state": state, "message": message, "since": "2026-11-30T08:00:00+00:00", "bridge": "host-a:4711:9f3c"}
+    )
 
 
 def test_a_disabled_printer_is_disabled_whatever_the_bridge_last_wrote():
     printer = Printer.objects.get(slug="demo")
-    PrinterConnection.objects.create(printer=printer, state=ConnectionState.CONNECTED, since=SINCE)
+    PrinterConnection.objects.create(printer=printer, state=ConnectionState.CONNECTED, since=SINCE, bridge="b-1")
     printer_services.printer_update(printer=printer, enabled=False)
 
     listed, alone = shown("demo")
@@ -64,16 +72,17 @@ def test_a_disabled_printer_is_disabled_whatever_the_bridge_last_wrote():
     assert listed == alone
     assert listed["state"] == "disabled"
     assert listed["message"] == "The printer is disabled."
+    assert listed["bridge"] == ""  # no bridge follows a disabled printer
 
 
 def test_enabled_again_it_waits_for_the_bridge_until_it_reports():
     printer = Printer.objects.get(slug="demo")
-    PrinterConnection.objects.create(printer=printer, state=ConnectionState.DISABLED, since=SINCE)
+    PrinterConnection.objects.create(printer=printer, state=ConnectionState.DISABLED, since=SINCE, bridge="b-1")
 
-    assert shown("demo")[0]["state"] == "connecting"
+    assert {k: shown("demo")[0][k] for k in ("state", "bridge")} == {"state": "connecting", "bridge": ""}
 
-    PrinterConnection.objects.filter(printer=printer).update(state=ConnectionState.CONNECTED)
-    assert shown("demo")[0]["state"] == "connected"
+    PrinterConnection.objects.filter(printer=printer).update(state=ConnectionState.CONNECTED, bridge="b-2")
+    assert {k: shown("demo")[0][k] for k in ("state", "bridge")} == {"state": "connected", "bridge": "b-2"}
 
 
 def test_the_list_reads_connections_in_one_query(django_assert_max_num_queries):
