@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from typing import TYPE_CHECKING
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -84,12 +85,15 @@ async def status_send_async(statuses: list[tuple[Printer, PrinterStatus]]) -> bo
 
 
 class BroadcastCoalescer:
-    """At most ``per_second`` broadcasts per printer; what comes in between goes out once, as the newest.
+    """At most ``per_second`` broadcasts per printer in any second; what comes in between goes out once, as the newest.
 
-    A status that arrives less than 1/per_second after the printer's last
-    broadcast waits; later ones replace it; it is sent when the interval is
-    over (the trailing edge), so the last change always reaches clients.
-    A state change is never held back. Works from the event loop
+    A sliding window: a status is sent at once unless the printer already had
+    ``per_second`` broadcasts within the last second; then it waits until the
+    oldest of them is a second old, later ones replace it, and the newest is
+    sent then (the trailing edge), so the last change always reaches clients.
+    A printer pushing 4 diffs a second is never delayed (a fixed 250 ms gap
+    held back every diff that came a little early by nearly 250 ms). A state
+    change is never held back. Works from the event loop
     (``offer_async``, the bridge) and from request threads (``offer``): their
     delayed sends run on the process's main event loop, the one the
     in-process channel layer lives on. Where there is none (a management
@@ -97,36 +101,45 @@ class BroadcastCoalescer:
     """
 
     def __init__(self, per_second: int = 4) -> None:
-        self.interval = 1.0 / per_second
+        self.per_second = per_second
         self._lock = threading.Lock()
-        self._last: dict[int, tuple[float, str]] = {}  # printer pk -> (monotonic time, state) last sent
+        self._sent: dict[int, deque[float]] = {}  # printer pk -> monotonic times of its last broadcasts
+        self._state: dict[int, str] = {}  # printer pk -> state of its last broadcast
         self._pending: dict[int, tuple[Printer, PrinterStatus]] = {}
         self._timers: set[int] = set()
         self._tasks: set[asyncio.Future] = set()
 
     def forget(self) -> None:
         with self._lock:
-            self._last.clear()
+            self._sent.clear()
+            self._state.clear()
             self._pending.clear()
             self._timers.clear()
 
     def _decide(self, printer: Printer, status: PrinterStatus) -> float | None:
         """None: send now (and it counts as sent); else seconds until the pending one is due."""
         now = time.monotonic()
-        last = self._last.get(printer.pk)
-        if last is None or last[1] != status.state or now - last[0] >= self.interval:
-            self._last[printer.pk] = (now, status.state)
+        sent = self._sent.setdefault(printer.pk, deque(maxlen=self.per_second))
+        changed = self._state.get(printer.pk, status.state) != status.state
+        if changed or len(sent) < self.per_second or now - sent[0] >= 1.0:
+            self._note_sent(printer.pk, status.state, now)
             self._pending.pop(printer.pk, None)
             return None
         self._pending[printer.pk] = (printer, status)
-        return max(0.0, last[0] + self.interval - now)
+        return max(0.0, sent[0] + 1.0 - now)
+
+    def _note_sent(self, printer_id: int, state: str, now: float) -> None:
+        self._sent.setdefault(printer_id, deque(maxlen=self.per_second)).append(now)
+        self._state[printer_id] = state
 
     def offer(self, printer: Printer, status: PrinterStatus) -> None:
         loop = _main_event_loop()
         with self._lock:
-            delay = self._decide(printer, status) if loop is not None else None
-            if delay is None:
-                self._last[printer.pk] = (time.monotonic(), status.state)
+            if loop is not None:
+                delay = self._decide(printer, status)
+            else:
+                delay = None
+                self._note_sent(printer.pk, status.state, time.monotonic())
             start_timer = delay is not None and printer.pk not in self._timers
             if start_timer:
                 self._timers.add(printer.pk)
@@ -157,7 +170,7 @@ class BroadcastCoalescer:
             self._timers.discard(printer_id)
             pending = self._pending.pop(printer_id, None)
             if pending is not None:
-                self._last[printer_id] = (time.monotonic(), pending[1].state)
+                self._note_sent(printer_id, pending[1].state, time.monotonic())
         if pending is not None:
             await status_send_async([pending])
 

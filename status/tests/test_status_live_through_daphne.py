@@ -1,6 +1,5 @@
 """Embedded mode end to end: a real daphne, its in-process channel layer, a WebSocket client, GET /api/status."""
 
-import itertools
 import json
 import time
 import urllib.request
@@ -19,7 +18,7 @@ def daphne(project_env, manage, tmp_path, start_daphne):
 
 
 def test_gets_reach_the_socket_coalesced_in_order_and_the_last_one_arrives(daphne):
-    """Ten GETs in a burst: the socket gets at most 4 messages a second, in order, ending with the newest."""
+    """Ten GETs in a burst: the socket gets at most 4 messages in any second, in order, ending with the newest."""
     with connect(daphne.replace("http", "ws") + "/ws/status", open_timeout=10) as websocket:
         produced = []
         for _ in range(10):
@@ -31,9 +30,9 @@ def test_gets_reach_the_socket_coalesced_in_order_and_the_last_one_arrives(daphn
     seqs = [m["seq"] for m in received]
     assert seqs == sorted(set(seqs))
     assert all(m["payload"] in produced for m in received)
-    # Coalesced: no two messages closer than the 250 ms interval (some slack for scheduling).
-    gaps = [later["at"] - earlier["at"] for earlier, later in itertools.pairwise(received)]
-    assert all(gap > 0.2 for gap in gaps), gaps
+    # Coalesced: at most 4 in any second (a little slack for scheduling), the rest folded into the last.
+    times = [m["at"] for m in received]
+    assert all(sum(1 for t in times if start <= t < start + 0.95) <= 4 for start in times), times
     assert len(received) < len(produced)
 
 
