@@ -213,12 +213,14 @@ def _empty_cache():
     # Database rows roll back after each test; cached facts about them must go too.
     from django.core.cache import cache
 
+    from status.printer_selectors import live_bridges_forget
     from status.selectors import printer_cache_clear
     from status.services import last_recorded_forget
 
     cache.clear()
     printer_cache_clear()
     last_recorded_forget()
+    live_bridges_forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, FloatField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from status.models import ConnectionState, Printer, PrinterConnection, PrintJob, PrintJobStatus
+from status.models import BridgeProcess, ConnectionState, Printer, PrinterConnection, PrintJob, PrintJobStatus
 from status.selectors import printer_list_with_state
 
 WAITING_FOR_BRIDGE = "Waiting for the bridge"
@@ -52,7 +55,35 @@ def printer_connection(*, printer: Printer) -> dict:
             "since": printer.updated_at,
             "bridge": "",
         }
+    if row.bridge and row.bridge not in _live_bridges():
+        # The bridge that wrote this has stopped beating: its "connected" is no longer true.
+        return {
+            "state": ConnectionState.CONNECTING,
+            "message": f"Waiting for a bridge: {row.bridge}, which followed it, stopped reporting.",
+            "since": row.since,
+            "bridge": "",
+        }
     return {"state": row.state, "message": row.message, "since": row.since, "bridge": row.bridge}
+
+
+_live_bridges_cache: tuple[float, frozenset[str]] = (0.0, frozenset())
+
+
+def live_bridges_forget() -> None:
+    """Forget the copy of the live bridges (tests that change them)."""
+    global _live_bridges_cache
+    _live_bridges_cache = (0.0, frozenset())
+
+
+def _live_bridges() -> frozenset[str]:
+    """Holder names of bridges whose heartbeat is younger than a lease (read at most once a second)."""
+    global _live_bridges_cache
+    now = time.monotonic()
+    if now - _live_bridges_cache[0] > 1.0:
+        cutoff = timezone.now() - timedelta(seconds=settings.BRIDGE_LEASE_SECONDS)
+        holders = BridgeProcess.objects.filter(seen_at__gte=cutoff).values_list("holder", flat=True)
+        _live_bridges_cache = (now, frozenset(holders))
+    return _live_bridges_cache[1]
 
 
 def print_jobs(

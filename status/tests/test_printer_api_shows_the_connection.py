@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from status import printer_services
-from status.models import ConnectionState, Printer, PrinterConnection
+from status.models import BridgeProcess, ConnectionState, Printer, PrinterConnection
+from status.printer_selectors import live_bridges_forget
 
 pytestmark = pytest.mark.django_db
 SINCE = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -20,6 +21,12 @@ def shown(slug: str) -> tuple[dict, dict]:
     listed = next(p for p in Client().get("/api/printers/").json()["results"] if p["slug"] == slug)
     alone = Client().get(f"/api/printers/{slug}").json()
     return listed["connection"], alone["connection"]
+
+
+def bridge_alive(holder: str) -> None:
+    now = datetime.now(UTC)
+    BridgeProcess.objects.create(holder=holder, started_at=now, seen_at=now)
+    live_bridges_forget()
 
 
 def test_a_printer_the_bridge_has_not_reported_is_connecting():
@@ -49,6 +56,7 @@ def test_a_printer_the_bridge_has_not_reported_is_connecting():
     ],
 )
 def test_it_shows_what_the_bridge_wrote(state, message):
+    bridge_alive("host-a:4711:9f3c")
     PrinterConnection.objects.create(
         printer=Printer.objects.get(slug="demo"), state=state, message=message, since=SINCE, bridge="host-a:4711:9f3c"
     )
@@ -81,8 +89,21 @@ def test_enabled_again_it_waits_for_the_bridge_until_it_reports():
 
     assert {k: shown("demo")[0][k] for k in ("state", "bridge")} == {"state": "connecting", "bridge": ""}
 
+    bridge_alive("b-2")
     PrinterConnection.objects.filter(printer=printer).update(state=ConnectionState.CONNECTED, bridge="b-2")
     assert {k: shown("demo")[0][k] for k in ("state", "bridge")} == {"state": "connected", "bridge": "b-2"}
+
+
+def test_a_bridge_that_stopped_beating_is_no_longer_connected():
+    printer = Printer.objects.get(slug="demo")
+    PrinterConnection.objects.create(printer=printer, state=ConnectionState.CONNECTED, since=SINCE, bridge="gone-1")
+    BridgeProcess.objects.create(holder="gone-1", started_at=SINCE, seen_at=SINCE)  # last seen long ago
+
+    listed, alone = shown("demo")
+
+    assert listed == alone
+    assert (listed["state"], listed["bridge"]) == ("connecting", "")
+    assert "gone-1" in listed["message"]
 
 
 def test_the_list_reads_connections_in_one_query(django_assert_max_num_queries):
