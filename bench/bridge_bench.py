@@ -1,9 +1,9 @@
 """Bridge benchmark: CPU, push -> /ws/status latency and rows written with many Moonraker printers;
 GET /api/status beside real Moonraker's own object query.
 
-    .venv/bin/python bench/bridge_bench.py            # full run (about 3 minutes)
+    .venv/bin/python bench/bridge_bench.py            # full run (about 2 minutes)
     .venv/bin/python bench/bridge_bench.py --quick    # smaller farm, shorter windows
-    .venv/bin/python bench/bridge_bench.py --profile /tmp/prof   # also sample the bridge with py-spy
+    PATH=<venv with py-spy>/bin:$PATH .venv/bin/python bench/bridge_bench.py --profile /tmp/prof --no-write
 
 What runs, all on 127.0.0.1 (scaled mode):
 - a fresh PostgreSQL database (TEST_POSTGRES_URL's server; dropped at the end) and a
@@ -11,22 +11,30 @@ What runs, all on 127.0.0.1 (scaled mode):
 - light fake Moonraker endpoints (status/sources/moonraker/testing.py's FakeMoonraker, not
   Moonraker), all in one process of their own behind one port, one path prefix per printer
   (``http://127.0.0.1:PORT/p007``); each answers the bridge's start-up calls and, once
-  subscribed, pushes a notify_status_update diff 4 times a second (temperatures moving,
-  progress advancing) carrying its send time (time.time()) in display_status.message;
-- ``manage.py run_bridge`` (the bridge alone in its process, so its CPU is its own) and one
-  daphne process (BRIDGE_MODE=process);
-- a /ws/status client in this process: latency = receive time - the send time in the message.
+  subscribed, pushes a notify_status_update diff every 250 ms the way Klipper times them
+  (the next one 250 ms after the last one went; ``--grid`` keeps a fixed grid instead):
+  temperatures moving, progress advancing, and its send time (time.time()) in
+  display_status.message;
+- ``manage.py run_bridge`` (the bridge alone in its process, so its CPU is its own;
+  ``--bridge-script`` runs another script with the same command line, e.g. a copy of
+  manage.py that patches the bridge first, to measure a fix) and one daphne process
+  (BRIDGE_MODE=process);
+- a /ws/status client in this process: latency = receive time - the send time in the message,
+  split at the status's updated_at (when the bridge mapped the diff).
 
 Measured at 50 and 200 printers over a window after warm-up: the bridge's CPU (utime + stime
-from /proc/<pid>/stat) as a share of one core, the latency p50/p99, the rows written per
-second. Then real Moonraker (scripts/moonraker_instance.py, .venv-moonraker) with the stand-in
-klippy: the bridge follows it, and wrk (16 connections) measures GET /api/status?printer=<it>
-from daphne against Moonraker's GET /printer/objects/query?webhooks&print_stats&extruder&heater_bed.
+from /proc/<pid>/stat) as a share of one core (and that of daphne, the fakes, Redis and the
+database's PostgreSQL backends), the latency p50/p99, the rows written per second. Then real
+Moonraker (scripts/moonraker_instance.py, .venv-moonraker) with the stand-in klippy: the bridge
+follows it, and wrk (16 connections, --http-seconds each) measures GET /api/status?printer=<it>
+from daphne against Moonraker's GET /printer/objects/query?webhooks&print_stats&extruder&heater_bed,
+once with the stand-in answering at once and once with Klipper's query timing (a proxy between
+Moonraker and the stand-in holds each query until the next 250 ms tick, as Klipper does).
 
 Targets (issue #10): 200 printers under 50 % of one core; p99 < 100 ms at 50 printers.
 Prints a table and writes its own section of bench/RESULTS.md (between <!-- bridge_bench -->
 and <!-- /bridge_bench -->; the other sections are kept). Every process and the database it
-started are gone at the end, also after an error or Ctrl-C.
+started are gone at the end, also after an error, Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -103,6 +111,18 @@ def cpu_seconds(pid: int) -> float | None:
         return None
     # After the command name: state is field 3, utime 14 and stime 15 (proc(5), counting from 1).
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def started_at(pid: int) -> float | None:
+    """When a process started, in seconds since boot (starttime, field 22 of /proc/<pid>/stat)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]) / CLOCK_TICKS
+    except OSError:
+        return None
+
+
+def uptime() -> float:
+    return float(Path("/proc/uptime").read_text().split()[0])
 
 
 def load_average() -> str:
@@ -225,7 +245,8 @@ async def serve_fakes(count: int, *, grid: bool = False) -> None:
 # --- the project's processes -------------------------------------------------------------
 def project_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in PROJECT_VARIABLES}
-    env.update({"LOG_FILE": "-", "LOG_LEVEL": "warning", "PYTHONUNBUFFERED": "1"}, **overrides)
+    env.update({"LOG_FILE": "-", "LOG_LEVEL": "warning", "PYTHONUNBUFFERED": "1"})
+    env.update(overrides)
     return env
 
 
@@ -420,8 +441,8 @@ class StatusClient:
                 async for text in websocket:
                     now = time.time()  # before any parsing: the client's own work is not the server's
                     self.received.append((now, text))
-                    if STAMP in text and '"printer": "bench-' in text:
-                        self.seen.add(text.split('"printer": "', 1)[1].split('"', 1)[0])
+                    if STAMP in text:
+                        self.seen.update(re.findall(r'"printer": "(bench-\d+)"', text))
         except asyncio.CancelledError:
             raise
         except BaseException as exc:
@@ -435,15 +456,17 @@ class StatusClient:
         for at, text in self.received:
             if not since <= at <= until:
                 continue
-            message = json.loads(text)
-            payload = message.get("payload") or {}
-            stamp = payload.get("message") or ""
-            if message.get("type") == "status" and STAMP in stamp:
-                sent = float(stamp.rsplit(STAMP, 1)[1])
-                if sent:
-                    mapped = datetime.fromisoformat(payload["updated_at"]).timestamp()
-                    latencies.append((at - sent, at - mapped))
-                    per_printer[message["printer"]] += 1
+            parsed = json.loads(text)
+            # A list: several statuses in one frame (a bridge that batches its broadcasts).
+            for message in parsed if isinstance(parsed, list) else [parsed]:
+                payload = message.get("payload") or {}
+                stamp = payload.get("message") or ""
+                if message.get("type") == "status" and STAMP in stamp:
+                    sent = float(stamp.rsplit(STAMP, 1)[1])
+                    if sent:
+                        mapped = datetime.fromisoformat(payload["updated_at"]).timestamp()
+                        latencies.append((at - sent, at - mapped))
+                        per_printer[message["printer"]] += 1
         return latencies, per_printer
 
 
@@ -624,6 +647,10 @@ class Bench:
 
     def close(self) -> None:
         self.processes.stop_all()
+        if self.args.keep_logs:
+            self.args.keep_logs.mkdir(parents=True, exist_ok=True)
+            for path in self.workdir.glob("*.log"):
+                shutil.copy(path, self.args.keep_logs / path.name)
         if self.moonraker is not None:
             self.moonraker.stop()
             self.moonraker.proxy.stop()
@@ -638,7 +665,9 @@ class Bench:
         self.load_before = load_average()
         self.database = await asyncio.to_thread(PostgresDatabase)
         redis_url, redis_pid = await asyncio.to_thread(start_redis, self.processes)
-        self.env = env = project_env(DATABASE_URL=self.database.url, REDIS_URL=redis_url, BRIDGE_MODE="process")
+        self.env = env = project_env(
+            DATABASE_URL=self.database.url, REDIS_URL=redis_url, BRIDGE_MODE="process", LOG_LEVEL=args.log_level
+        )
         log(f"migrating {self.database.name}")
         await asyncio.to_thread(manage, env, "migrate", "--noinput")
 
@@ -666,7 +695,7 @@ class Bench:
         daphne = self.processes.start(
             "daphne", [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(daphne_port), "klipperiwc_site.asgi:application"], env
         )  # fmt: skip
-        self.daphne_url = f"http://127.0.0.1:{daphne_port}"
+        self.daphne_url, self.daphne_pid = f"http://127.0.0.1:{daphne_port}", daphne.pid
         await asyncio.to_thread(wait_until, lambda: http_answers(daphne_port), timeout=30, what="daphne")
         script = str(args.bridge_script or "manage.py")
         bridge = self.processes.start("bridge", [PYTHON, script, "run_bridge", "--holder", "bench"], env)
@@ -715,11 +744,17 @@ class Bench:
         rows_before = await asyncio.to_thread(self.database.counts)
         cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
         pg_before = {pid: cpu_seconds(pid) for pid in pg_pids}
-        started_wall, started = time.time(), time.monotonic()
+        started_wall, started, booted_for = time.time(), time.monotonic(), uptime()
         await asyncio.sleep(window)
         elapsed = time.monotonic() - started
         ended_wall = time.time()
         cpu_after = {name: cpu_seconds(pid) for name, pid in watched.items()}
+        # Backends come and go (connections are reused for DATABASE_CONN_MAX_AGE): one that started
+        # during the window counts whole; one that ended during it is missed (so this is a lower bound).
+        for pid in await asyncio.to_thread(self.database.backend_pids):
+            if pid not in pg_before and (started_at(pid) or 0) >= booted_for:
+                pg_pids.append(pid)
+                pg_before[pid] = 0.0
         pg_after = {pid: cpu_seconds(pid) for pid in pg_pids}
         rows_after = await asyncio.to_thread(self.database.counts)
         load = load_average()
@@ -733,6 +768,10 @@ class Bench:
         pg_share = 100 * sum(pg_after[p] - pg_before[p] for p in pg_readable) / elapsed if pg_readable else None
         rates = {table: (rows_after[table] - rows_before[table]) / elapsed for table in rows_after}
         pairs, per_printer = await asyncio.to_thread(client.samples, started_wall, ended_wall)
+        if self.args.dump:
+            self.args.dump.mkdir(parents=True, exist_ok=True)
+            window_messages = [item for item in client.received if started_wall <= item[0] <= ended_wall]
+            (self.args.dump / f"ws-{farm}.json").write_text(json.dumps(window_messages))
         latencies = [total for total, _ in pairs]
         onward = [after for _, after in pairs]
         if not latencies:
@@ -745,7 +784,8 @@ class Bench:
         messages = sum(per_printer.values()) / elapsed
         log(
             f"{farm} printers: bridge {share['bridge']:.1f} % of a core; latency p50 {p50:.1f} ms p99 {p99:.1f} ms "
-            f"(max {max(latencies) * 1000:.0f} ms, {len(latencies)} messages); load {load}"
+            f"(max {max(latencies) * 1000:.0f} ms, {len(latencies)} messages; bridge's status -> client p50 "
+            f"{percentile(onward, 0.5) * 1000:.1f} ms p99 {percentile(onward, 0.99) * 1000:.1f} ms); load {load}"
         )
         if profile is not None and spy is not None:
             await asyncio.to_thread(spy.wait, window + 30)
@@ -785,7 +825,7 @@ class Bench:
         )
         others = "; ".join(
             [f"{name} {share[name]:.0f} %" for name in ("daphne", "fakes", "redis") if name in share]
-            + ([f"PostgreSQL backends {pg_share:.0f} %"] if pg_share is not None else [])
+            + ([f"PostgreSQL backends of its database >= {pg_share:.0f} %"] if pg_share is not None else [])
         )
         self.rows.append((f"Other processes, {farm} printers (share of one core)", others, "(reported)", "-"))
         self.notes.append(f"{farm}-printer window: {elapsed:.0f} s, load average at its end {load}.")
@@ -821,8 +861,17 @@ class Bench:
             raise SystemExit(f"Moonraker's object query answered {code}: {body}")
         key = {"X-Api-Key": mr.api_key}
         log(f"wrk, 16 connections, {seconds} s each: our GET /api/status?printer={slug}, then Moonraker's query")
+        spy = None
+        if self.args.profile:
+            spy = py_spy_record(self.daphne_pid, seconds + 3, self.args.profile / "daphne-api-status.txt")
+        ours_result = await asyncio.to_thread(wrk, ours, seconds)
+        if spy is not None:
+            await asyncio.to_thread(spy.wait, 60)
+            raw = self.args.profile / "daphne-api-status.txt"
+            if raw.exists():
+                (self.args.profile / "daphne-api-status-summary.txt").write_text(summarize_profile(raw))
         results = [
-            (f"GET /api/status?printer={slug} (1 daphne, Redis; from the latest status)", await asyncio.to_thread(wrk, ours, seconds)),
+            (f"GET /api/status?printer={slug} (1 daphne, Redis; from the latest status)", ours_result),
             ("Moonraker GET /printer/objects/query?webhooks&print_stats&extruder&heater_bed, the stand-in answering at once",
              await asyncio.to_thread(wrk, query, seconds, key)),
         ]  # fmt: skip
@@ -858,7 +907,7 @@ class Bench:
         )
 
 
-def write_results(rows, notes, *, quick: bool, load_before: str, write: bool = True) -> None:
+def write_results(rows, notes, *, quick: bool, load_before: str, version: str, write: bool = True) -> None:
     header = ("measure", "result", "target", "")
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(4)]
     for row in [header, tuple("-" * w for w in widths), *rows]:
@@ -875,7 +924,7 @@ def write_results(rows, notes, *, quick: bool, load_before: str, write: bool = T
         f"`bench/bridge_bench.py{' --quick' if quick else ''}` on {datetime.now(UTC).isoformat(timespec='seconds')}"
         f" ({machine}; scaled mode: `manage.py run_bridge`, one daphne, PostgreSQL, a Redis of its own;"
         " fake Moonraker endpoints in a process of their own, 4 diffs/s each; everything on 127.0.0.1;"
-        f" load average before the run {load_before}).",
+        f" load average before the run {load_before}; {version}).",
         "",
         "| measure | result | target | |",
         "| --- | --- | --- | --- |",
@@ -897,6 +946,24 @@ def write_results(rows, notes, *, quick: bool, load_before: str, write: bool = T
     log("wrote bench/RESULTS.md")
 
 
+def _interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends the run like Ctrl-C: through the clean-up in main()
+
+
+def code_version() -> str:
+    """The commit measured, and whether the bridge's code differs from it in the work tree."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "diff", "--quiet", "HEAD", "--", "status", "klipperiwc_site"], cwd=ROOT, check=False
+        ).returncode
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return f"commit {commit}" + (" with uncommitted changes under status/ or klipperiwc_site/" if changed else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="20 and 50 printers, short windows")
@@ -911,6 +978,9 @@ def main() -> None:
         type=Path,
         help="run the bridge as `python SCRIPT run_bridge` (default manage.py; e.g. a copy that patches it first)",
     )
+    parser.add_argument("--log-level", default="warning", help="LOG_LEVEL of the bridge and daphne (default warning)")
+    parser.add_argument("--keep-logs", type=Path, help="copy the bridge's, daphne's and the fakes' logs here")
+    parser.add_argument("--dump", type=Path, help="write the /ws/status messages of each window here (ws-N.json)")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     parser.add_argument("--grid", action="store_true", help="fake pushes on a fixed 250 ms grid (not Klipper's way)")
     parser.add_argument("--serve-fakes", type=int, help=argparse.SUPPRESS)
@@ -928,8 +998,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="klipperiwc-bridge-bench-") as tmp:
         bench = Bench(args, Path(tmp))
-        # SIGTERM ends the run like Ctrl-C: through the finally below.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, _interrupted)
         try:
             asyncio.run(bench.run())
         except BaseException:
@@ -938,7 +1007,14 @@ def main() -> None:
             raise
         finally:
             bench.close()
-    write_results(bench.rows, bench.notes, quick=args.quick, load_before=bench.load_before, write=not args.no_write)
+    write_results(
+        bench.rows,
+        bench.notes,
+        quick=args.quick,
+        load_before=bench.load_before,
+        version=code_version(),
+        write=not args.no_write,
+    )
 
 
 if __name__ == "__main__":
