@@ -36,6 +36,7 @@ from status_bench import ROOT, Daphne, log, manage, project_env
 UPLOAD_TOKEN = "bench-upload-token-0123456789"  # noqa: S105 -- a throwaway bench token
 MODERATOR_TOKEN = "bench-moderator-token-0123456789"  # noqa: S105
 MARK = "<!-- assets_bench -->"
+END_MARK = "<!-- /assets_bench -->"
 TARGET_MB = 25
 
 
@@ -153,7 +154,10 @@ def write_results(rows, *, quick: bool) -> None:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
     results = ROOT / "bench" / "RESULTS.md"
     text = results.read_text() if results.exists() else "# Benchmark results\n"
-    text = text.split(MARK)[0].rstrip() + "\n"
+    # Only this bench's section is replaced (MARK .. END_MARK); what follows it (other benches') stays.
+    before, _, rest = text.partition(MARK)
+    after = rest.partition(END_MARK)[2]
+    text = before.rstrip() + "\n"
     lines = [
         "",
         MARK,
@@ -165,9 +169,10 @@ def write_results(rows, *, quick: bool) -> None:
         "| measure | result | target | |",
         "| --- | --- | --- | --- |",
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        END_MARK,
         "",
     ]
-    results.write_text(text + "\n".join(lines))
+    results.write_text(text + "\n".join(lines) + (f"\n{after.strip()}\n" if after.strip() else ""))
     log("wrote bench/RESULTS.md")
 
 

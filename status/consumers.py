@@ -24,7 +24,7 @@ from django.conf import settings
 
 from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
-from status.broadcast import STATUS_GROUP, printer_group
+from status.broadcast import STATUS_GROUP
 from status.models import Printer
 from status.payloads import status_message
 from status.selectors import status_current, status_latest
@@ -59,7 +59,9 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
             await self.send_json({"type": "error", "detail": f"Unknown printer(s): {', '.join(missing)}."})
             await self.close(code=CLOSE_UNKNOWN_PRINTER)
             return
-        self.groups_joined = [printer_group(p.slug) for p in printers] if wanted else [STATUS_GROUP]
+        # One group for every status; a client following some printers drops the others' (status_batch).
+        self.groups_joined = [STATUS_GROUP]
+        self.following = {p.slug for p in printers} if wanted else None
         # Newest seq sent per printer. Groups are joined before the newest
         # status is read, so no status stored meanwhile is missed; a
         # broadcast of one that was read (or an older one) then waits in
@@ -95,7 +97,9 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
         # Forwarding a broadcast touches no database, so skip channels' per-
         # message hop to a thread to close stale connections: with 500 clients
         # that was 500 thread hops per broadcast.
-        if message["type"] == "status.message":
+        if message["type"] == "status.batch":
+            await self.status_batch(message)
+        elif message["type"] == "status.message":
             await self.status_message(message)
         else:
             await super().dispatch(message)
@@ -121,12 +125,25 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
         await self.send_json({"type": "error", "detail": detail})
         await self.close(code=CLOSE_BAD_MESSAGE)
 
+    async def status_batch(self, event):
+        """Group event "status.batch": [(printer, seq, text), ...]; each text goes out as its own message."""
+        following = self.following
+        for printer, seq, text in event["messages"]:
+            if following is not None and printer not in following:
+                continue
+            if seq <= self.last_seq.get(printer, -1):
+                continue
+            self.last_seq[printer] = seq
+            await self.send(text_data=text)
+
     async def status_message(self, event):
         """Group event "status.message": forward its text (JSON, serialised once by the sender).
 
         Each seq reaches a client at most once and in increasing order per printer.
         """
         printer, seq = event.get("printer"), event.get("seq")
+        if self.following is not None and printer not in self.following:
+            return
         if printer is not None and seq is not None:
             if seq <= self.last_seq.get(printer, -1):
                 return

@@ -27,6 +27,12 @@ async def listen():
     return layer, channel
 
 
+def messages_of(event) -> list[dict]:
+    """The client messages a group event carries (a batch of them)."""
+    assert event["type"] == "status.batch"
+    return [json.loads(text) for _printer, _seq, text in event["messages"]]
+
+
 async def drain(layer, channel, *, quiet: float = 1.3) -> list[tuple[float, dict]]:
     received = []
     while True:
@@ -34,7 +40,7 @@ async def drain(layer, channel, *, quiet: float = 1.3) -> list[tuple[float, dict
             event = await asyncio.wait_for(layer.receive(channel), timeout=quiet)
         except TimeoutError:
             return received
-        received.append((time.monotonic(), json.loads(event["text"])))
+        received.extend((time.monotonic(), message) for message in messages_of(event))
 
 
 async def test_a_burst_is_coalesced_and_ends_with_the_newest(settings):
@@ -85,9 +91,9 @@ async def test_a_state_change_is_sent_and_stored_at_once(settings):
         await ingest.submit(printer, make_status(T0 + timedelta(milliseconds=10 * n), state="printing"))
     await ingest.submit(printer, make_status(T0 + timedelta(milliseconds=100), state="paused"))
     states = []
-    for _ in range(5):
+    while len(states) < 5:
         event = await asyncio.wait_for(layer.receive(channel), timeout=0.2)  # none waits for the window
-        states.append(json.loads(event["text"])["payload"]["state"])
+        states += [message["payload"]["state"] for message in messages_of(event)]
     assert states == ["printing"] * 4 + ["paused"]
     assert await drain(layer, channel) == []  # the waiting "printing" was older than the change: dropped
     await ingest.flush()
@@ -122,3 +128,24 @@ async def test_the_latest_status_is_readable_before_it_is_stored(settings):
     seq, _status = await asyncio.to_thread(status_latest, printer=printer)
     assert seq == status_seq(newest.updated_at)
     assert await StatusSnapshot.objects.acount() == 1
+
+
+async def test_after_a_burst_a_printer_at_four_a_second_is_back_in_step_within_a_second(settings):
+    from datetime import UTC, datetime
+
+    printer = await Printer.objects.aget(slug="demo")
+    layer, channel = await listen()
+    ingest = StatusIngest()
+    receiving = asyncio.create_task(drain(layer, channel))
+    for _ in range(5):  # what a source reports all at once when it connects
+        await ingest.submit(printer, make_status(datetime.now(UTC)))
+    offered = {}
+    for _ in range(12):  # then 3 seconds at 4 a second
+        await asyncio.sleep(0.25)
+        status = make_status(datetime.now(UTC))
+        offered[status_seq(status.updated_at)] = time.monotonic()
+        await ingest.submit(printer, status)
+    received = await receiving
+    delays = [at - offered[m["seq"]] for at, m in received if m["seq"] in offered]
+    late = [delay for delay in delays[4:] if delay > 0.05]  # the first second may wait for the burst
+    assert not late, delays

@@ -26,12 +26,16 @@ def test_changes_take_effect_without_a_restart(bridge_site):
     stored = db.value(
         "SELECT COUNT(*) FROM status_history h JOIN status_printer p ON p.id = h.printer_id WHERE p.slug = 'added'"
     )
-    assert (
-        db.value(
-            "SELECT COUNT(*) FROM printer_bridge_leases l JOIN status_printer p ON p.id = l.printer_id "
-            "WHERE p.slug = 'added'"
-        )
-        == 0
+    wait_for(
+        lambda: (
+            db.value(
+                "SELECT COUNT(*) FROM printer_bridge_leases l JOIN status_printer p ON p.id = l.printer_id "
+                "WHERE p.slug = 'added'"
+            )
+            == 0
+        ),
+        timeout=2,
+        what="its lease given back",
     )
 
     run_django("from status.models import Printer; p = Printer.objects.get(slug='added'); p.enabled = True; p.save()")
