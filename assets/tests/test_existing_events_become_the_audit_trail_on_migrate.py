@@ -16,7 +16,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_events_get_their_asset_id_title_and_action_and_outlive_the_asset():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("assets")
     old = migrate(BEFORE)
