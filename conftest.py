@@ -517,3 +517,57 @@ def moonraker_printer(tmp_path_factory):
     for instance in instances:
         instance.stop()
         print(f"=== Moonraker {instance.url} (start-up {instance.startup_seconds} s) ===\n{instance.tail_logs()}")
+
+
+# --- Tests that need PostgreSQL's concurrency, in either mode ----------------------
+# Races between two real connections (row locks, a unique index two writers hit at
+# once) cannot happen on the in-memory SQLite test database. A test marked
+# on_postgresql runs as usual when the suite's database is PostgreSQL; where it is
+# SQLite, all such tests run once in a pytest subprocess against TEST_POSTGRES_URL,
+# and each passes or fails with its outcome there. So both CI runs exercise them.
+
+_on_postgresql: dict[str, tuple[str, str]] | None = None
+
+
+def _on_postgresql_outcomes(session) -> dict[str, tuple[str, str]]:
+    """nodeid -> (outcome, the subprocess's output) for every marked test, run once per session."""
+    global _on_postgresql
+    if _on_postgresql is None:
+        import psycopg
+
+        try:
+            with psycopg.connect(TEST_POSTGRES_URL.replace("postgres://", "postgresql://", 1), connect_timeout=3):
+                pass
+        except psycopg.Error as exc:
+            service_missing("PostgreSQL", TEST_POSTGRES_URL, str(exc).strip().splitlines()[0])
+        nodeids = [item.nodeid for item in session.items if item.get_closest_marker("on_postgresql")]
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", *nodeids],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "DATABASE_URL": TEST_POSTGRES_URL},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        output = result.stdout[-6000:] + result.stderr[-2000:]
+        outcomes = {}
+        for line in result.stdout.splitlines():
+            word, _, rest = line.partition(" ")
+            if word in ("PASSED", "FAILED", "ERROR", "SKIPPED"):
+                outcomes[rest.split(" - ", 1)[0]] = word
+        _on_postgresql = {nodeid: (outcomes.get(nodeid, "NOT RUN"), output) for nodeid in nodeids}
+    return _on_postgresql
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    if pyfuncitem.get_closest_marker("on_postgresql") is None:
+        return None
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return None  # the test itself runs here
+    outcome, output = _on_postgresql_outcomes(pyfuncitem.session)[pyfuncitem.nodeid]
+    assert outcome == "PASSED", f"on PostgreSQL ({redact(TEST_POSTGRES_URL)}) it was {outcome}:\n{output}"
+    return True

@@ -136,11 +136,10 @@ def in_thread(target, outcome: list) -> threading.Thread:
     return thread
 
 
+@pytest.mark.on_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_demo_action_waiting_for_a_delete_to_commit_is_a_404(demo_printing):
     """PostgreSQL, two connections: a delete holds the printer's row; the action waits for it, then finds it gone."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs row locks between connections (run with DATABASE_URL=postgres://...)")
     deleted, commit = threading.Event(), threading.Event()
 
     def delete():
@@ -167,14 +166,13 @@ def test_a_demo_action_waiting_for_a_delete_to_commit_is_a_404(demo_printing):
     assert trail() == [(None, "demo-2", "pause", "rejected", 404)]
 
 
+@pytest.mark.on_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_delete_waiting_for_an_audit_row_to_commit_detaches_it(settings, fake_moonraker, moonraker_row, monkeypatch):
     """PostgreSQL, two connections: a control call is writing its audit row when the printer is deleted.
 
     The delete waits for the row, then sets its printer to NULL; before, it missed the row and its own
     commit failed on the foreign key (a 500 for the DELETE)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs row locks between connections (run with DATABASE_URL=postgres://...)")
     settings.PRINTER_ADMIN_TOKEN = ADMIN_TOKEN
     printer = moonraker_row(fake_moonraker.url)
     written, release = threading.Event(), threading.Event()

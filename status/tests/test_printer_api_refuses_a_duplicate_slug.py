@@ -62,13 +62,10 @@ def test_a_create_that_loses_the_race_after_the_check_is_a_409(monkeypatch):
     assert Printer.objects.get(slug="race-1").name == "First"
 
 
+@pytest.mark.on_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_creates_racing_store_one_printer_and_refuse_the_other(monkeypatch):
     """Both pass the "is the slug free?" check before either saves: the database's unique index decides."""
-    if connection.vendor == "sqlite":
-        # The test database is SQLite in memory (shared cache): a second thread's write is
-        # "table is locked" at once instead of waiting. The test above covers the logic.
-        pytest.skip("needs a database two threads can write at once (run with DATABASE_URL=postgres://...)")
     barrier = threading.Barrier(2, timeout=20)
     outcomes: list[str] = []
     checked = printer_services._slug_taken

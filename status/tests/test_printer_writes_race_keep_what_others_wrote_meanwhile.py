@@ -141,11 +141,10 @@ def test_an_admin_save_after_the_service_read_writes_only_what_changed(admin_cli
     assert (after.enabled, after.name) == (False, "Renamed elsewhere")
 
 
+@pytest.mark.on_postgresql
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_patch_racing_a_control_action_on_another_connection_keeps_the_pause(monkeypatch, settings, printing):
     """Two real connections: the pause commits while the PATCH is between its read and its write."""
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database two threads can write at once (run with DATABASE_URL=postgres://...)")
     settings.PRINTER_ADMIN_TOKEN = ADMIN_TOKEN
     read, paused = threading.Event(), threading.Event()
     outcome: list[object] = []
