@@ -926,7 +926,8 @@ class StandinServer:
         """Push diffs to subscribers: at once after a change, but at most every PUSH_INTERVAL."""
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.changed.wait(), PUSH_INTERVAL)
+                async with asyncio.timeout(PUSH_INTERVAL):
+                    await self.changed.wait()
             wait = self._last_push + PUSH_INTERVAL - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)

@@ -205,7 +205,8 @@ class Bridge:
                     logger.exception("Bridge %s: the lease round failed", self.holder)
                 self.ready.set()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), timeout=reload_seconds)
+                    async with asyncio.timeout(reload_seconds):  # not wait_for: it can lose a cancellation on 3.11
+                        await self._stop.wait()
         finally:
             await self._unfollow_all()
             for task in helpers:

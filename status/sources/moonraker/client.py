@@ -246,7 +246,8 @@ class MoonrakerClient:
         self._mark_closed("closed by KlipperIWC")
         if ws is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(), 3)
+                async with asyncio.timeout(3):
+                    await ws.close()
         if reader is not None and reader is not asyncio.current_task():
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -279,8 +280,11 @@ class MoonrakerClient:
         future = asyncio.get_running_loop().create_future()
         self._pending[call_id] = (future, method)
         try:
-            await asyncio.wait_for(self._ws.send(json.dumps(message)), timeout)
-            return await asyncio.wait_for(future, timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that arrives
+            # as the awaited thing completes, and a cancelled follower then never ends.
+            async with asyncio.timeout(timeout):
+                await self._ws.send(json.dumps(message))
+                return await future
         except TimeoutError:
             reason = f"Moonraker did not answer {method} within {timeout:g} s"
             if not close_on_timeout:
@@ -306,7 +310,8 @@ class MoonrakerClient:
     # -- reading ------------------------------------------------------------------
     async def _abort(self) -> None:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._ws.close(code=1001, reason="no answer"), 2)
+            async with asyncio.timeout(2):
+                await self._ws.close(code=1001, reason="no answer")
 
     def _mark_closed(self, reason: str) -> None:
         if self._closed.is_set():
@@ -331,7 +336,8 @@ class MoonrakerClient:
             logger.exception("Moonraker reader for %s failed", self.address)
             reason = f"the connection to Moonraker failed ({type(exc).__name__})"
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(code=1011), 2)
+                async with asyncio.timeout(2):
+                    await ws.close(code=1011)
         finally:
             # Also on cancellation (close()): every waiter learns the connection is gone.
             if not reason:

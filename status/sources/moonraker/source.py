@@ -295,7 +295,9 @@ class MoonrakerFollower:
             if self._held:
                 wake = min(wake, self._hold_until)
             try:
-                method, params = await asyncio.wait_for(self.client.next_notification(), max(0.0, wake - now))
+                # asyncio.timeout: Python 3.11's wait_for can lose a cancellation racing a ready notification.
+                async with asyncio.timeout(max(0.0, wake - now)):
+                    method, params = await self.client.next_notification()
             except TimeoutError:
                 now = loop.time()
                 if now >= self._last_status_at + STATUS_REPEAT_SECONDS or (self._held and now >= self._hold_until):
