@@ -1,7 +1,9 @@
 from django.urls import path
 
-from status.views import dashboard
+from klipperiwc_site import converters  # noqa: F401 (registers <printer_slug:>)
+from status.views import farm, printer_page
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
+    path("", farm, name="farm"),
+    path("printers/<printer_slug:slug>", printer_page, name="printer-page"),
 ]
