@@ -10,8 +10,8 @@ as the X-Api-Key header; httpx logs request lines, not headers).
 from __future__ import annotations
 
 import logging
-from typing import IO, Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import IO, Any, NoReturn
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
@@ -174,6 +174,34 @@ class MoonrakerHTTP:
             raise MoonrakerBadAnswer(f"Moonraker at {self.where} answered the upload with something not an object.")
         return result
 
+    def file_download(self, path: str, *, root: str = "gcodes", max_bytes: int) -> bytes:
+        """The bytes of ``path`` (relative to ``root``), read as they come; at most ``max_bytes``.
+
+        Larger files are a MoonrakerBadAnswer, found out without reading more than one piece past the limit.
+        """
+        where = f"server/files/{root}/{quote(path, safe='/')}"
+        try:
+            with self._client.stream("GET", where) as response:
+                if not response.is_success:
+                    response.read()  # an error answer is small: Moonraker's JSON
+                    self._raise_for(response, "GET", where)
+                content = bytearray()
+                for chunk in response.iter_bytes(64 * 1024):
+                    content.extend(chunk)
+                    if len(content) > max_bytes:
+                        raise MoonrakerBadAnswer(
+                            f"Moonraker at {self.where} sent more than {max_bytes} bytes for /{root}/{path}.",
+                            http_status=response.status_code,
+                        )
+                return bytes(content)
+        except httpx.TimeoutException:
+            raise MoonrakerTimeout(
+                f"Moonraker at {self.where} did not send /{where} within {self.timeout:g} s."
+            ) from None
+        except httpx.TransportError as exc:
+            reason = str(exc) or type(exc).__name__
+            raise MoonrakerUnreachable(f"Moonraker at {self.where} is not reachable: {reason}.") from None
+
     # -- the one place that talks HTTP ------------------------------------------------
     def _call(self, method: str, path: str, *, waited: float | None = None, **kwargs) -> Any:
         waited = self.timeout if waited is None else waited
@@ -187,7 +215,6 @@ class MoonrakerHTTP:
             # Refused, reset, unknown host: the exception's text names no header.
             reason = str(exc) or type(exc).__name__
             raise MoonrakerUnreachable(f"Moonraker at {self.where} is not reachable: {reason}.") from None
-        message = _error_message(response)
         if response.is_success:
             try:
                 body = response.json()
@@ -198,6 +225,11 @@ class MoonrakerHTTP:
                 ) from None
             # Moonraker wraps answers in {"result": ...}; its upload answer is bare in some versions.
             return body["result"] if isinstance(body, dict) and "result" in body else body
+        self._raise_for(response, method, path)
+
+    def _raise_for(self, response: httpx.Response, method: str, path: str) -> NoReturn:
+        """The MoonrakerError an unsuccessful answer is."""
+        message = _error_message(response)
         status = response.status_code
         if status in (401, 403):
             raise MoonrakerRefused(

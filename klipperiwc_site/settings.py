@@ -221,6 +221,12 @@ PRINTER_GCODE_TIMEOUT_SECONDS = env.int("PRINTER_GCODE_TIMEOUT_SECONDS", 60, min
 PRINTER_REQUEST_TIMEOUT_SECONDS = env.int("PRINTER_REQUEST_TIMEOUT_SECONDS", 10, minimum=1, maximum=600)
 # Largest G-code file POST /api/printers/{slug}/files takes.
 PRINTER_FILE_MAX_BYTES = env.int("PRINTER_FILE_MAX_BYTES", 512 * 1024 * 1024, minimum=1)
+# G-code thumbnails (GET /api/printers/{slug}/thumbnail, control/thumbnails.py): the largest image
+# fetched from a printer, how long "this file has no thumbnail" is believed, and how long a stored one
+# is served before Moonraker is asked whether the file changed (unless the URL names its modified time).
+PRINTER_THUMBNAIL_MAX_BYTES = env.int("PRINTER_THUMBNAIL_MAX_BYTES", 1024 * 1024, minimum=1024)
+PRINTER_THUMBNAIL_MISSING_SECONDS = env.int("PRINTER_THUMBNAIL_MISSING_SECONDS", 600, minimum=0)
+PRINTER_THUMBNAIL_RECHECK_SECONDS = env.int("PRINTER_THUMBNAIL_RECHECK_SECONDS", 300, minimum=0)
 # Days print_jobs rows are kept after a job ended; 0 keeps them forever.
 PRINT_JOB_RETENTION_DAYS = env.int("PRINT_JOB_RETENTION_DAYS", 0, minimum=0)
 # Where the bridge runs: "web" inside the (single) web process, "process" only
@@ -336,6 +342,18 @@ else:
             ),
         },
     }
+# Printer thumbnails live in the board assets' store (local folder or S3 bucket), under printer-thumbnails/.
+STORAGES["printer_thumbnails"] = {
+    "BACKEND": STORAGES["board_assets"]["BACKEND"],
+    "OPTIONS": {
+        **STORAGES["board_assets"]["OPTIONS"],
+        **(
+            {"location": str(BOARD_ASSET_LOCAL_PATH / "printer-thumbnails")}
+            if BOARD_ASSET_STORAGE_BACKEND == "local"
+            else {"location": "printer-thumbnails"}
+        ),
+    },
+}
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<printer_slug:slug>/files", views.PrinterFilesView.as_view(), name="printer-files"),
     path("<printer_slug:slug>/print", views.PrinterPrintView.as_view(), name="printer-print"),
     path("<printer_slug:slug>/console", views.PrinterConsoleView.as_view(), name="printer-console"),
+    path("<printer_slug:slug>/thumbnail", views.PrinterThumbnailView.as_view(), name="printer-thumbnail"),
 ]

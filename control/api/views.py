@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
+from django.http import HttpResponse, HttpResponseNotModified
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -40,10 +43,19 @@ from control.services import (
     printer_action,
     unknown_action,
 )
-from control.validation import gcode_filename_problem
+from control.thumbnails import (
+    IMAGE_FORMATS,
+    PREFERRED_WIDTH,
+    ThumbnailError,
+    file_problem,
+    modified_problem,
+    printer_thumbnail,
+)
+from control.validation import GCODE_PATH_PATTERN, PATH_MAX_CHARS, gcode_filename_problem
 from klipperiwc_site.api import ErrorSerializer, Pagination
 from klipperiwc_site.converters import PrinterSlugConverter
-from klipperiwc_site.openapi import PRINTER_CONTROL
+from klipperiwc_site.negotiation import AnyAccept
+from klipperiwc_site.openapi import PRINTER_CONTROL, PUBLIC
 from klipperiwc_site.parsers import DepthLimitedJSONParser
 from klipperiwc_site.tokens import (
     PRINTER_CONTROL_HEADER,
@@ -366,3 +378,104 @@ class PrinterConsoleView(_ControlView):
             raise NotFound(f"No printer with slug {slug!r}; GET /api/printers/ lists them.")
         limit = int_param(request, "limit", default=50, minimum=1, maximum=CONSOLE_LINES_KEPT)
         return Response(console_latest(printer_id=printer.pk, limit=limit))
+
+
+THUMBNAIL_FILE = OpenApiParameter(
+    "file",
+    {"type": "string", "minLength": 1, "maxLength": PATH_MAX_CHARS, "pattern": GCODE_PATH_PATTERN},
+    required=True,
+    description="The G-code file, relative to the printer's gcodes folder (as GET .../files names it).",
+    examples=[OpenApiExample("A file", value="cube.gcode")],
+)
+THUMBNAIL_MODIFIED = OpenApiParameter(
+    "modified",
+    {"type": "number", "minimum": 0},
+    description="Optional: the file's modified time (Unix seconds, as Moonraker gives it). With it, the copy of "
+    "that version is served as immutable; without it, a copy is served for PRINTER_THUMBNAIL_RECHECK_SECONDS "
+    "before Moonraker is asked whether the file changed.",
+)
+THUMBNAIL_HEADERS = [
+    OpenApiParameter(name, str, OpenApiParameter.HEADER, response=[200], description=description)
+    for name, description in {
+        "ETag": "The image's digest and the file's modified time; If-None-Match with it answers 304.",
+        "Cache-Control": "public, max-age=31536000, immutable with modified; else public, max-age="
+        "PRINTER_THUMBNAIL_RECHECK_SECONDS.",
+        "X-Content-Type-Options": "nosniff",
+    }.items()
+]
+THUMBNAIL_IMAGE = OpenApiResponse(OpenApiTypes.BINARY, description="The image, as the server stored it.")
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class PrinterThumbnailView(APIView):
+    """A G-code file's thumbnail, from the server's copy (fetched from the printer's Moonraker once)."""
+
+    # Public, like the status: anyone who sees the farm sees the pictures of its prints.
+    authentication_classes: list = []
+    permission_classes: list = []
+    content_negotiation_class = AnyAccept  # an <img> asks for image/*; errors are JSON all the same
+
+    @extend_schema(
+        summary="The thumbnail of a G-code file on the printer",
+        description="The slicer's picture embedded in the G-code, as Moonraker extracted it: the widest up to "
+        f"{PREFERRED_WIDTH} px. Fetched by the server from the printer once per file and modified time and "
+        "stored; later requests are answered from that copy (the browser never talks to the printer). "
+        '"No thumbnail" is remembered for PRINTER_THUMBNAIL_MISSING_SECONDS.',
+        parameters=[SLUG, THUMBNAIL_FILE, THUMBNAIL_MODIFIED, *THUMBNAIL_HEADERS],
+        responses={
+            **{(200, media_type): THUMBNAIL_IMAGE for media_type in IMAGE_FORMATS.values()},
+            304: OpenApiResponse(description="If-None-Match named this image: the client's copy is current."),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="file is missing or not a G-code file's path inside the gcodes folder (absolute, "
+                "with .., NUL, too long), or modified is not a number.",
+            ),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="No printer with that slug, a demo printer, no such file, or a file without a thumbnail.",
+            ),
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description="The printer is unreachable (or refused the API key, or is disabled), named with the "
+                "reason, and the server has no copy yet; or the thumbnail store is down.",
+            ),
+        },
+        auth=PUBLIC,
+        tags=["printers"],
+    )
+    def get(self, request, slug: str):
+        path = request.query_params.get("file")
+        errors = {}
+        problem = file_problem(path)
+        if problem:
+            errors["file"] = [problem]
+        raw_modified = request.query_params.get("modified")
+        problem = modified_problem(raw_modified)
+        if problem:
+            errors["modified"] = [problem]
+        if errors:
+            raise ValidationError(errors)
+        printer = Printer.objects.filter(slug=slug).first()
+        if printer is None:
+            raise NotFound(f"No printer with slug {slug!r}; GET /api/printers/ lists them.")
+        modified = float(raw_modified) if raw_modified else None
+        try:
+            thumbnail = printer_thumbnail(printer=printer, path=path, modified=modified)
+        except ThumbnailError as error:
+            return Response({"detail": error.detail, **error.fields}, status=error.status_code)
+        if modified is not None and thumbnail.file_modified == modified:
+            cache_control = IMMUTABLE
+        else:
+            cache_control = f"public, max-age={settings.PRINTER_THUMBNAIL_RECHECK_SECONDS}"
+        if thumbnail.etag in _etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(thumbnail.content, content_type=thumbnail.content_type)
+            response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["ETag"] = thumbnail.etag
+        response.headers["Cache-Control"] = cache_control
+        return response
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

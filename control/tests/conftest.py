@@ -203,3 +203,21 @@ def audit_rows(**filters) -> list[dict]:
 
     fields = ["printer_slug", "action", "arguments", "outcome", "status_code", "detail", "client_address"]
     return list(PrinterAction.objects.filter(**filters).order_by("pk").values(*fields))
+
+
+@pytest.fixture(autouse=True)
+def thumbnail_storage_dir(settings, tmp_path):
+    """Every test stores printer thumbnails in a folder of its own (local storage)."""
+    location = tmp_path / "printer-thumbnails"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "printer_thumbnails": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location
+
+
+def stored_thumbnails(location) -> list[str]:
+    return sorted(str(p.relative_to(location)) for p in location.rglob("*") if p.is_file()) if location.exists() else []
