@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -260,7 +261,7 @@ class Farm:
         self.printers = printers
         self.env = project_env(
             APP_ENV="development",
-            SECRET_KEY="farm-bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            SECRET_KEY=secrets.token_urlsafe(48),
             DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3",
             BRIDGE_MODE="web",
             STATUS_HISTORY_MIN_INTERVAL_MS="60000",
@@ -488,7 +489,9 @@ def write_results(rows, r: dict, args, version: str, write: bool) -> None:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
     if r["errors"]:
         print(f"JavaScript errors on the page: {r['errors'][:5]}")
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    machine = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True, check=False).stdout.strip()
     notes = [
         f"Load average before the window {' / '.join(f'{x:.2f}' for x in r['load_before'])}, "
