@@ -8,6 +8,9 @@ not set, 401 without the header, 403 with a wrong one).
 
 from __future__ import annotations
 
+import csv
+
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http_status
@@ -16,8 +19,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from klipperiwc_site.api import ErrorSerializer
+from klipperiwc_site.api import ErrorSerializer, iso_utc
 from klipperiwc_site.converters import PrinterSlugConverter
+from klipperiwc_site.negotiation import AnyAccept
 from klipperiwc_site.openapi import DATABASE_DOWN, PRINTER_ADMIN, PUBLIC
 from klipperiwc_site.parsers import DepthLimitedJSONParser
 from klipperiwc_site.tokens import (
@@ -238,3 +242,80 @@ class PrintJobTotalsView(_JobsView, APIView):
         return Response(
             {"printer": printer.slug, **selectors.print_job_totals(printer=printer, since=since, until=until)}
         )
+
+
+# The CSV's columns: PrintJobSerializer's fields but the free-form metadata.
+CSV_COLUMNS = [name for name in PrintJobSerializer.Meta.fields if name != "metadata"]
+CSV_TIMES = {"started_at", "ended_at"}
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str | float | int:
+    """``value`` as a CSV cell: times in UTC ISO 8601 with offset, empty for none, text that could be
+    read as a formula prefixed with ' (so a spreadsheet shows it as text)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    """A file whose write returns the line: csv.writer then hands back each row as text."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(jobs):
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(CSV_COLUMNS)
+    for job in jobs.values_list(*CSV_COLUMNS).iterator(chunk_size=500):
+        cells = zip(CSV_COLUMNS, job, strict=True)
+        yield writer.writerow([iso_utc(value) if name in CSV_TIMES else csv_cell(value) for name, value in cells])
+
+
+class PrintJobCsvView(_JobsView, APIView):
+    # The CSV whatever the client accepts; errors are JSON like the list's.
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        summary="The printer's print jobs as CSV (for a spreadsheet), newest first",
+        description="The same jobs and filters as GET .../jobs, every one of them (no pages), streamed. A header "
+        f"row ({', '.join(CSV_COLUMNS)}), times in UTC ISO 8601 with offset, empty cells for none; text that a "
+        "spreadsheet would run as a formula (starting with =, +, -, @) is prefixed with '.",
+        parameters=[
+            SLUG,
+            STATUS_PARAM,
+            SINCE,
+            UNTIL,
+            OpenApiParameter(
+                "Content-Disposition",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description='attachment; filename="<slug>-jobs.csv"',
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The jobs, one row each."),
+            400: BAD_FILTER,
+            404: NO_PRINTER,
+            503: UNAVAILABLE,
+        },
+        auth=PUBLIC,
+        tags=["printers"],
+    )
+    def get(self, request, slug: str):
+        printer = self.printer(slug)
+        job_status = status_param(request)
+        since, until = time_range(request)
+        jobs = selectors.print_jobs(printer=printer, status=job_status, since=since, until=until)
+        response = StreamingHttpResponse(_csv_rows(jobs), content_type="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{printer.slug}-jobs.csv"'
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -12,6 +12,7 @@ urlpatterns = [
     path("printers/", printers.PrinterListView.as_view(), name="printers"),
     path("printers/<printer_slug:slug>", printers.PrinterDetailView.as_view(), name="printer"),
     path("printers/<printer_slug:slug>/jobs", printers.PrintJobListView.as_view(), name="printer-jobs"),
+    path("printers/<printer_slug:slug>/jobs.csv", printers.PrintJobCsvView.as_view(), name="printer-jobs-csv"),
     path("printers/<printer_slug:slug>/jobs/totals", printers.PrintJobTotalsView.as_view(), name="printer-job-totals"),
     path("history/status", views.StatusHistoryView.as_view(), name="history-status"),
     path("history/temperatures", views.TemperatureHistoryView.as_view(), name="history-temperatures"),
