@@ -15,7 +15,7 @@ def png_bytes(width: int, height: int, color=(30, 120, 200)) -> bytes:
 
 
 def thumbnail_block(png: bytes, width: int, height: int) -> str:
-    """PrusaSlicer's (and OrcaSlicer's) comment block: ``; thumbnail begin WxH LEN``, base64 lines, ``; thumbnail end``."""
+    """PrusaSlicer's (and OrcaSlicer's) block: ``; thumbnail begin WxH LEN``, base64 lines, ``; thumbnail end``."""
     data = base64.b64encode(png).decode()
     lines = [f"; thumbnail begin {width}x{height} {len(data)}"]
     lines += [f"; {data[i : i + 78]}" for i in range(0, len(data), 78)]
