@@ -8,6 +8,7 @@ app_name = "boards"
 urlpatterns = [
     path("", views.BoardListView.as_view(), name="list"),
     path("schema", views.BoardSchemaView.as_view(), name="schema"),
+    path("pin-rules", views.PinRulesView.as_view(), name="pin-rules"),
     path("validate", views.BoardValidateView.as_view(), name="validate"),
     path("klipper.cfg", views.DefinitionKlipperConfigView.as_view(), name="definition-klipper-cfg"),
     # Only what the definition schema allows as an id: anything else is a 404 before the database sees it.

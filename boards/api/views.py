@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from boards import selectors
+from boards.api.pin_rules import pin_rules_body
 from boards.klipper import board_pins_cfg
 from boards.models import Board
 from boards.validation import DEFINITIONS_DIR, definition_load, definition_validate, schema_load
@@ -156,6 +158,77 @@ class BoardSchemaView(APIView):
     )
     def get(self, request):
         return Response(schema_load())
+
+
+class FamilyPinRulesSerializer(serializers.Serializer):
+    pin_pattern = serializers.CharField(
+        help_text="A valid MCU pin name of the family matches this regular expression (Python re and ECMAScript)."
+    )
+    hint = serializers.CharField(help_text='The valid names in words, e.g. "PA0..PK15 or ADC_TEMPERATURE".')
+    adc_pattern = serializers.CharField(
+        allow_null=True,
+        help_text="Without an ADC table for the chip: an ADC-capable pin matches this; null: any valid pin is.",
+    )
+    chips = serializers.ListField(child=serializers.CharField(), help_text="Chips suggested for the family.")
+
+
+class AliasRulesSerializer(serializers.Serializer):
+    pattern = serializers.CharField(help_text="A connector id (and so a generated alias) matches this.")
+    forbidden = serializers.CharField(help_text="Characters Klipper refuses in an alias name.")
+
+
+class NetRulesSerializer(serializers.Serializer):
+    pattern = serializers.CharField(help_text="A net name (GND, 5V, VIN) matches this.")
+    usual_pattern = serializers.CharField(help_text="A value matching this reads as a net, not as an MCU pin.")
+    functions = serializers.ListField(
+        child=serializers.CharField(), help_text="On a contact with one of these functions any net name reads as a net."
+    )
+
+
+class PinRulesSerializer(serializers.Serializer):
+    families = serializers.DictField(child=FamilyPinRulesSerializer(), help_text="By MCU family.")
+    adc_pins = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="The ADC-capable pins of each chip with a table (from Klipper's firmware sources).",
+    )
+    alias = AliasRulesSerializer()
+    nets = NetRulesSerializer()
+
+
+PIN_RULES_HEADERS = [
+    OpenApiParameter(
+        "ETag", str, OpenApiParameter.HEADER, response=[200, 304], description="Changes only when the rules change."
+    ),
+    OpenApiParameter("Cache-Control", str, OpenApiParameter.HEADER, response=[200, 304], description="no-cache"),
+    OpenApiParameter(
+        "If-None-Match",
+        str,
+        OpenApiParameter.HEADER,
+        description="The ETag of a copy the client holds: 304 without a body when it is still current.",
+    ),
+]
+
+
+class PinRulesView(APIView):
+    @extend_schema(
+        summary="The MCU pin rules",
+        description="The rules POST /api/boards/validate applies to MCU pins, as data: valid pin names per family, "
+        "ADC-capable pins per chip, alias and net names. The board designer checks pins with them as you type. "
+        "Cacheable: send the ETag back in If-None-Match.",
+        parameters=PIN_RULES_HEADERS,
+        responses={200: PinRulesSerializer, 304: OpenApiResponse(description="Not modified: the copy is current.")},
+        auth=PUBLIC,
+        tags=["boards"],
+    )
+    def get(self, request):
+        body, etag = pin_rules_body()
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            response = HttpResponse(body, content_type="application/json")
+        for name, value in headers.items():
+            response[name] = value
+        return response
 
 
 class _DefinitionInView(APIView):
