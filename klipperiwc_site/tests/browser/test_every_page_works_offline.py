@@ -1,6 +1,8 @@
-"""Every page (the dashboard, the board designer, both API viewers, the admin)
+"""Every page (the farm, a printer's page, the board designer, both API viewers, the admin)
 loads everything it needs from the site itself: in Chromium, with every request
-to another host refused, nothing is asked of another host and each page renders."""
+to another host refused, nothing is asked of another host and each page renders.
+With real Moonraker printers (one printing a file with a thumbnail), the farm and the
+printer page never ask the printers themselves: the thumbnail comes from the site."""
 
 from __future__ import annotations
 
@@ -18,7 +20,13 @@ ADMIN = {"username": "offline-admin", "password": "offline-admin-password-0123",
 @pytest.fixture
 def offline_page(server, chromium_page):
     """The page with a route that lets only the test server through; ``page.elsewhere`` lists the rest."""
-    own = urlsplit(server.url).netloc
+    return only_own_host(chromium_page, server.url)
+
+
+def only_own_host(page, site_url: str):
+    """Refuse every request of ``page`` to a host other than ``site_url``'s; ``page.elsewhere`` lists them."""
+    chromium_page = page
+    own = urlsplit(site_url).netloc
     elsewhere: list[str] = []
 
     def route(route):
@@ -61,7 +69,9 @@ def test_swagger_ui_renders_the_api_without_other_hosts(server, offline_page):
     assert offline_page.elsewhere == []
 
 
-@pytest.mark.parametrize(("path", "shows"), [("/", "h1"), ("/board-designer", "[data-testid=canvas]")])
+@pytest.mark.parametrize(
+    ("path", "shows"), [("/", "h1"), ("/printers/demo", "h1"), ("/board-designer", "[data-testid=canvas]")]
+)
 def test_site_pages_load_without_other_hosts(server, offline_page, path, shows):
     offline_page.goto(f"{server.url}{path}", wait_until="networkidle")
 
@@ -89,3 +99,24 @@ def test_the_admin_works_without_other_hosts(server, offline_page, manage, proje
     offline_page.locator("#site-name").wait_for(state="visible")
     assert offline_page.locator("#user-tools").inner_text().upper().startswith("WELCOME")
     assert offline_page.elsewhere == []
+
+
+@pytest.mark.moonraker
+def test_the_farm_and_printer_page_never_ask_the_printers(varied_farm):
+    from klipperiwc_site.tests.browser.conftest import farm_content_arrived, printer_content_arrived
+
+    site = varied_farm.site
+    moonrakers = {urlsplit(instance.url).netloc for instance in site.printers.values()}
+    for path, arrived in (
+        ("/", farm_content_arrived),
+        (f"/printers/{varied_farm.printing}", lambda p: printer_content_arrived(p, varied_farm, varied_farm.printing)),
+        (f"/printers/{varied_farm.unreachable}", lambda p: p.locator("h1").first.wait_for(state="visible")),
+    ):
+        page = only_own_host(site.new_page(), site.url)
+        page.goto(f"{site.url}{path}", wait_until="networkidle")
+        arrived(page)
+        page.wait_for_timeout(1500)  # the thumbnail is asked for once the job is known
+        images = page.evaluate("() => [...document.images].map((img) => img.currentSrc || img.src).filter(Boolean)")
+        assert page.elsewhere == [], f"{path} asked other hosts (Moonraker is {sorted(moonrakers)}): {page.elsewhere}"
+        own = urlsplit(site.url).netloc
+        assert all(urlsplit(src).netloc == own for src in images if not src.startswith("data:")), images
