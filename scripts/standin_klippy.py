@@ -12,8 +12,11 @@ diffs, at most every 0.25 s, as Klipper does), ``gcode/subscribe_output``,
 Behind it is a small model of a printer: ``webhooks``, ``configfile`` (its
 ``config.virtual_sdcard.path`` is the gcodes folder, which Moonraker takes as its own),
 ``print_stats``, ``virtual_sdcard``, ``display_status``, ``pause_resume``, ``idle_timeout``,
-``toolhead``, ``gcode_move``, ``fan``, ``extruder``, ``heater_bed``,
-``temperature_sensor chamber`` and ``heaters``.
+``toolhead``, ``gcode_move``, ``fan``, ``heater_fan hotend_fan`` (on while the extruder is above
+50 °C, as Klipper's heater_fan), ``extruder``, ``heater_bed``, ``temperature_sensor chamber`` and
+``heaters``. The sliced files of scripts/moonraker_instance.py report their layers with
+``SET_PRINT_STATS_INFO`` (``print_stats.info``); ``G1`` moves ``toolhead.position`` and
+``gcode_move.gcode_position``.
 
 - ``SDCARD_PRINT_FILE FILENAME=...`` prints a file of the gcodes folder: its lines run at
   ``--lines-per-second``, so progress (``virtual_sdcard.progress``, by file position) moves
@@ -107,6 +110,8 @@ GCODE_HELP = {
 }
 HEATERS = {"extruder": "extruder", "heater_bed": "heater_bed"}
 SENSORS = ("temperature_sensor chamber",)
+HOTEND_FAN = "heater_fan hotend_fan"
+HOTEND_FAN_ON_ABOVE = 50.0  # Klipper's heater_fan fan_temp default
 
 
 class GCodeError(Exception):
@@ -165,6 +170,7 @@ class Printer:
                     "heater_bed": {"heater_pin": "PA2", "sensor_type": "EPCOS 100K B57560G104F", "max_temp": "130"},
                     "temperature_sensor chamber": {"sensor_type": "EPCOS 100K B57560G104F"},
                     "fan": {"pin": "PA3"},
+                    HOTEND_FAN: {"pin": "PA4", "heater": "extruder", "heater_temp": "50.0"},
                 },
                 "settings": {
                     "printer": {"kinematics": "cartesian", "max_velocity": 300.0, "max_accel": 3000.0},
@@ -221,6 +227,7 @@ class Printer:
                 "gcode_position": [0.0, 0.0, 0.0, 0.0],
             },
             "fan": {"speed": 0.0, "rpm": None},
+            HOTEND_FAN: {"speed": 1.0 if temps["extruder"] > HOTEND_FAN_ON_ABOVE else 0.0, "rpm": None},
             "extruder": {
                 "temperature": temps["extruder"],
                 "target": 0.0,
@@ -334,6 +341,8 @@ class Printer:
                 if name == "extruder":
                     fields["can_extrude"] = temp >= 170.0
                 changes[name] = fields
+            hotend_fan = 1.0 if changes["extruder"]["temperature"] > HOTEND_FAN_ON_ABOVE else 0.0
+            changes[HOTEND_FAN] = {"speed": hotend_fan}
             # The chamber warms a little while the bed is hot.
             chamber = self.status["temperature_sensor chamber"]
             bed = changes["heater_bed"]["temperature"]
@@ -437,7 +446,9 @@ class Printer:
     def _cmd_g28(self, params: dict[str, str], rest: str) -> None:
         position = list(self.status["toolhead"]["position"])
         position[:3] = [0.0, 0.0, 0.0]
-        self.update({"toolhead": {"homed_axes": "xyz", "position": position}})
+        self.update(
+            {"toolhead": {"homed_axes": "xyz", "position": position}, "gcode_move": {"gcode_position": position}}
+        )
 
     def _cmd_g90(self, params: dict[str, str], rest: str) -> None:
         self.absolute_coordinates = True

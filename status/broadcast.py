@@ -8,6 +8,10 @@ whatever is queued and sends it as one "status.batch" event, so a farm's
 statuses cost one group send per batch, not two per status (the channel
 layer's sends were most of the bridge's CPU at 200 printers). A failing
 channel layer is logged, never raised into the caller.
+
+Connection changes (``{"type": "connection", ...}``) ride in the same
+batches with no seq (a consumer's per-printer seq check is for statuses
+only), so a client gets them in order with the statuses around them.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from status.payloads import status_message
+from status.payloads import connection_message, status_message
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from status.models import Printer
     from status.sources import PrinterStatus
 
@@ -58,8 +64,10 @@ def status_send_many(deliveries: list[tuple[str, dict]]) -> bool:
     return True
 
 
-def status_batch_event(messages: list[tuple[str, int, str]]) -> dict:
-    """The group event "status.batch": [(printer, seq, JSON text), ...], each text one client message."""
+def status_batch_event(messages: list[tuple[str, int | None, str]]) -> dict:
+    """The group event "status.batch": [(printer, seq, JSON text), ...], each text one client message.
+
+    seq is None for a message that is not a status (a connection change)."""
     return {"type": "status.batch", "messages": [list(message) for message in messages]}
 
 
@@ -91,15 +99,43 @@ async def status_send_async(statuses: list[tuple[Printer, PrinterStatus]]) -> No
     sender.put(_serialised(statuses))
 
 
+# (printer slug, state, message, since) of a connection change.
+ConnectionChange = tuple[str, str, str, "datetime"]
+
+
+def _connection_serialised(changes: list[ConnectionChange]) -> list[tuple[str, None, str]]:
+    return [
+        (slug, None, json.dumps(connection_message(printer=slug, state=state, message=message, since=since)))
+        for slug, state, message, since in changes
+    ]
+
+
+def connection_send_async(changes: list[ConnectionChange]) -> None:
+    """Broadcast connection changes from the event loop (the bridge, once they are stored), in the status batches."""
+    if changes:
+        loop = asyncio.get_running_loop()
+        sender = _senders.get(loop)
+        if sender is None:
+            sender = _senders[loop] = _BatchSender()
+        sender.put(_connection_serialised(changes))
+
+
+def connection_broadcast_on_commit(changes: list[ConnectionChange]) -> None:
+    """After commit, send connection changes from sync code (the group event the bridge's batches use)."""
+    if changes:
+        deliveries = [(STATUS_GROUP, status_batch_event(_connection_serialised(changes)))]
+        transaction.on_commit(lambda: status_send_many(deliveries), robust=True)
+
+
 class _BatchSender:
     """One per event loop: sends everything queued since its last send as one event."""
 
     def __init__(self) -> None:
-        self.queued: list[tuple[str, int, str]] = []
+        self.queued: list[tuple[str, int | None, str]] = []
         self.wake = asyncio.Event()
         self.task = asyncio.ensure_future(self._run())
 
-    def put(self, messages: list[tuple[str, int, str]]) -> None:
+    def put(self, messages: list[tuple[str, int | None, str]]) -> None:
         self.queued.extend(messages)
         self.wake.set()
 

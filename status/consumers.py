@@ -1,8 +1,20 @@
 """The /ws/status WebSocket.
 
 On connect a client gets the newest stored status of each printer it follows
-(``?printer=a,b``; default: all), then every new status as
-``{"type": "status", "seq": n, "printer": slug, "payload": {...}}``.
+(``?printer=a,b``; default: all), then one connection message per followed
+printer (every one of them, "connected" too: a client that reconnects after
+a gap then drops a problem that cleared meanwhile, without asking
+GET /api/printers/), then every new status as
+``{"type": "status", "seq": n, "printer": slug, "payload": {...}}`` and every
+change of a printer's connection (stored by the bridge) as
+``{"type": "connection", "printer": slug, "connection": {"state", "message",
+"since"}}``, the same object as GET /api/printers/ ``connection`` without
+``bridge``.
+
+With STATUS_WS_TOKEN set, a client without ``?token=<it>`` (or with a wrong
+one) is accepted, sent ``{"type": "error", "detail": ...}`` and closed with
+4401, so that a browser can tell "the token is needed" from a network
+failure (a refused handshake reaches a page as a bare 1006).
 ``{"type": "ping"}`` is answered with ``{"type": "pong"}``. A client that sends
 anything else (including JSON nested deeper than json_limits allows), or more
 than STATUS_WS_MAX_MESSAGES_PER_MINUTE messages, is closed (4400 / 4429); the
@@ -26,11 +38,17 @@ from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAS
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from status.broadcast import STATUS_GROUP
 from status.models import Printer
-from status.payloads import status_message
+from status.payloads import connection_message, status_message
+from status.printer_selectors import printer_connection
 from status.selectors import status_current, status_latest
 from status.sources.registry import source_pushes
 
 CLOSE_BAD_MESSAGE = 4400
+CLOSE_TOKEN_NEEDED = 4401
+LOCKED_DETAIL = (
+    "This WebSocket needs ?token=<STATUS_WS_TOKEN> (the server's configured token); "
+    "the token was missing or wrong. Connect again with it."
+)
 CLOSE_UNKNOWN_PRINTER = 4404
 CLOSE_TOO_MANY_MESSAGES = 4429
 
@@ -48,7 +66,10 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
     async def connect(self):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         if not token_accepted((query.get("token") or [None])[0]):
-            await self.close()  # before accept: the handshake is refused (HTTP 403)
+            # Accepted first, so the page reads why (a refused handshake looks like a network failure).
+            await self.accept()
+            await self.send_json({"type": "error", "detail": LOCKED_DETAIL})
+            await self.close(code=CLOSE_TOKEN_NEEDED)
             return
         wanted = [slug.strip() for value in query.get("printer", []) for slug in value.split(",") if slug.strip()]
         printers = await self._printers(wanted)
@@ -70,8 +91,11 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
         await self._join_groups()
         self.renewal = asyncio.create_task(self._renew_memberships())
         await self.accept()
-        for message in await self._latest_messages(printers):
+        statuses, connections = await self._latest_messages(printers)
+        for message in statuses:
             self.last_seq[message["printer"]] = message["seq"]
+            await self.send_json(message)
+        for message in connections:
             await self.send_json(message)
 
     async def disconnect(self, code):
@@ -131,9 +155,10 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
         for printer, seq, text in event["messages"]:
             if following is not None and printer not in following:
                 continue
-            if seq <= self.last_seq.get(printer, -1):
-                continue
-            self.last_seq[printer] = seq
+            if seq is not None:  # None: not a status (a connection change), always forwarded
+                if seq <= self.last_seq.get(printer, -1):
+                    continue
+                self.last_seq[printer] = seq
             await self.send(text_data=text)
 
     async def status_message(self, event):
@@ -155,7 +180,7 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _printers(self, slugs):
-        printers = Printer.objects.filter(enabled=True)
+        printers = Printer.objects.filter(enabled=True).select_related("connection")
         if slugs:
             # No slug holds NUL, and PostgreSQL cannot compare text with one (a DataError).
             printers = printers.filter(slug__in=[slug for slug in slugs if "\x00" not in slug])
@@ -163,6 +188,18 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _latest_messages(self, printers):
+        """(status messages, connection messages) of the printers, as a new client first gets them."""
+        connections = []
+        for printer in printers:
+            link = printer_connection(printer=printer)
+            connections.append(
+                connection_message(
+                    printer=printer.slug, state=link["state"], message=link["message"], since=link["since"]
+                )
+            )
+        return self._status_messages(printers), connections
+
+    def _status_messages(self, printers):
         messages = []
         for printer in printers:
             if source_pushes(printer):

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from status.models import Printer
-    from status.sources import Job, PrinterStatus, TemperatureReading
+    from status.sources import Job, PrinterStatus, TemperatureReading, Toolhead
 
 
 def status_seq(updated_at: datetime) -> int:
@@ -35,6 +35,8 @@ def status_payload(*, printer: Printer, status: PrinterStatus) -> dict:
         "active_job": job_payload(status.active_job) if status.active_job else None,
         "queued_jobs": [job_payload(job) for job in status.queued_jobs],
         "temperatures": [temperature_payload(reading) for reading in status.temperatures],
+        "fans": [{"name": fan.name, "speed": fan.speed} for fan in status.fans],
+        "toolhead": toolhead_payload(status.toolhead) if status.toolhead else None,
         "updated_at": iso_utc(status.updated_at),
     }
 
@@ -49,6 +51,15 @@ def status_message(*, printer: Printer, status: PrinterStatus, seq: int | None =
     }
 
 
+def connection_message(*, printer: str, state: str, message: str, since: datetime) -> dict:
+    """One /ws/status "connection" message: how the bridge's link to ``printer`` stands (as GET /api/printers/)."""
+    return {
+        "type": "connection",
+        "printer": printer,
+        "connection": {"state": state, "message": message, "since": iso_utc(since)},
+    }
+
+
 def job_payload(job: Job) -> dict:
     return {
         "id": job.id,
@@ -57,7 +68,15 @@ def job_payload(job: Job) -> dict:
         "status": job.status,
         "started_at": iso_utc(job.started_at),
         "estimated_completion": iso_utc(job.estimated_completion),
+        "current_layer": job.current_layer,
+        "total_layers": job.total_layers,
+        "elapsed_seconds": job.elapsed_seconds,
+        "thumbnail_url": job.thumbnail_url,
     }
+
+
+def toolhead_payload(toolhead: Toolhead) -> dict:
+    return {"x": toolhead.x, "y": toolhead.y, "z": toolhead.z, "homed_axes": toolhead.homed_axes}
 
 
 def temperature_payload(reading: TemperatureReading) -> dict:

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from status.broadcast import coalescer, status_broadcast_on_commit
+from status.broadcast import coalescer, connection_broadcast_on_commit, status_broadcast_on_commit
 from status.models import (
     ROLLUP_RESOLUTIONS,
     JobSnapshot,
@@ -365,11 +365,20 @@ def history_prune(
 
 
 def printer_connection_set(
-    *, printer_id: int, state: str, message: str, bridge: str, now: datetime | None = None
+    *, printer_id: int, state: str, message: str, bridge: str, now: datetime | None = None, broadcast: bool = True
 ) -> None:
-    """Record how the bridge's link to a printer stands (called when it changes)."""
+    """Record how the bridge's link to a printer stands (called when it changes).
+
+    With ``broadcast``, /ws/status clients get a "connection" message after commit. The bridge
+    passes False: it writes on a thread of its own and broadcasts from its event loop once the
+    write returned (status.bridge.runner.QueuedWrites), where the in-process channel layer lives.
+    """
     now = now or timezone.now()
     with transaction.atomic():
+        if broadcast:
+            slug = Printer.objects.filter(pk=printer_id).values_list("slug", flat=True).first()
+            if slug is not None:
+                connection_broadcast_on_commit([(slug, state, message[:500], now)])
         updated = PrinterConnection.objects.filter(printer_id=printer_id).update(
             state=state, message=message[:500], since=now, bridge=bridge
         )

@@ -72,7 +72,8 @@ def test_the_depth_check_counts_only_brackets_outside_strings(text, deep):
 async def test_the_websocket_closes_4400_naming_the_limit():
     client = WebsocketCommunicator(application, "/ws/status")
     connected, _ = await client.connect()
-    assert connected  # no snapshot stored yet: nothing arrives before our message
+    assert connected  # no snapshot stored yet: only the demo printer's connection arrives before our message
+    assert (await client.receive_json_from(timeout=5))["type"] == "connection"
     await client.send_to(text_data=nested(1_000))
 
     error = await client.receive_json_from(timeout=5)

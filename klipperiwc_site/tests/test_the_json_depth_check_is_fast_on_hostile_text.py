@@ -31,6 +31,7 @@ async def test_the_websocket_refuses_it_quickly():
     client = WebsocketCommunicator(application, "/ws/status")
     connected, _ = await client.connect()
     assert connected
+    assert (await client.receive_json_from(timeout=5))["type"] == "connection"  # the demo printer's, on connect
     started = time.monotonic()
     await client.send_to(text_data=HOSTILE[0])
 

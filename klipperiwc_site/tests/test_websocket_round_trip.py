@@ -18,6 +18,7 @@ async def test_a_client_gets_pong_for_ping():
     communicator = WebsocketCommunicator(application, "/ws/status")
     connected, _ = await communicator.connect()
     assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "connection"  # the demo printer's
     await communicator.send_json_to({"type": "ping"})
     assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
     await communicator.disconnect()
@@ -29,6 +30,8 @@ async def test_a_broadcast_reaches_every_connected_client():
     second = WebsocketCommunicator(application, "/ws/status")
     assert (await first.connect())[0]
     assert (await second.connect())[0]
+    for client in (first, second):
+        assert (await client.receive_json_from(timeout=5))["type"] == "connection"  # the demo printer's
     message = {"type": "status", "printer": "demo", "payload": {"state": "idle"}}
     # Sent the way the status app sends it: from synchronous code, through the channel layer.
     await sync_to_async(status_send_many)([(STATUS_GROUP, status_event(text=json.dumps(message)))])
@@ -42,6 +45,7 @@ async def test_a_broadcast_reaches_every_connected_client():
 async def test_an_unknown_message_gets_an_error_reply_and_a_close():
     communicator = WebsocketCommunicator(application, "/ws/status")
     assert (await communicator.connect())[0]
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "connection"  # the demo printer's
     await communicator.send_json_to({"type": "subscribe-everything"})
     reply = await communicator.receive_json_from(timeout=5)
     assert reply["type"] == "error"

@@ -32,10 +32,42 @@ class JobSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=JobStatus.choices)
     started_at = UTCDateTimeField(allow_null=True)
     estimated_completion = UTCDateTimeField(allow_null=True)
+    current_layer = serializers.IntegerField(
+        allow_null=True, min_value=0, help_text="The layer printing now; null when unknown (or not the active job)."
+    )
+    total_layers = serializers.IntegerField(
+        allow_null=True, min_value=0, help_text="Layers of the file; null when unknown (or not the active job)."
+    )
+    elapsed_seconds = serializers.FloatField(
+        allow_null=True, min_value=0, help_text="Seconds since the job started, pauses included; null when unknown."
+    )
+    thumbnail_url = serializers.CharField(
+        allow_null=True,
+        help_text="The file's thumbnail, an image on this server (GET /api/printers/{slug}/thumbnail?file=...); "
+        "null when the file has none (and for the demo printer).",
+    )
+
+
+class FanSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        help_text="Klipper object name: fan (the part cooling fan), heater_fan NAME, controller_fan NAME, "
+        "fan_generic NAME, temperature_fan NAME."
+    )
+    speed = serializers.FloatField(min_value=0.0, max_value=1.0, help_text="0..1")
+
+
+class ToolheadSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text="mm, in G-code coordinates (Klipper's gcode_move.gcode_position).")
+    y = serializers.FloatField(help_text="mm")
+    z = serializers.FloatField(help_text="mm")
+    homed_axes = serializers.CharField(allow_blank=True, help_text='The homed axes, e.g. "xyz"; empty when none.')
 
 
 class TemperatureSerializer(serializers.Serializer):
-    component = serializers.CharField(help_text="Klipper object name, e.g. extruder, heater_bed, chamber.")
+    component = serializers.CharField(
+        help_text="Klipper object name of every heater and sensor, e.g. extruder, heater_bed, "
+        "heater_generic NAME, temperature_sensor NAME, temperature_fan NAME (the demo: chamber)."
+    )
     actual = serializers.FloatField(help_text="°C")
     target = serializers.FloatField(allow_null=True, help_text="°C; null for a sensor without a heater.")
     timestamp = UTCDateTimeField()
@@ -49,6 +81,8 @@ class StatusSerializer(serializers.Serializer):
     active_job = JobSerializer(allow_null=True)
     queued_jobs = JobSerializer(many=True)
     temperatures = TemperatureSerializer(many=True)
+    fans = FanSerializer(many=True)
+    toolhead = ToolheadSerializer(allow_null=True, help_text="Null when the printer does not report it.")
     updated_at = UTCDateTimeField()
 
 

@@ -24,6 +24,7 @@ from klipperiwc_site.outages import DATABASE_OUTAGE_ERRORS, OutageLog, database_
 from status.bridge.ingest import StatusIngest
 from status.bridge.leases import HolderInUse, bridge_holder_id, leases_give_back, leases_release, leases_sync
 from status.bridge.threads import DatabaseThread
+from status.broadcast import connection_send_async
 from status.models import ConnectionState, Printer, PrinterState
 from status.selectors import print_job_sync_since
 from status.services import printer_connection_set
@@ -62,7 +63,7 @@ class PrinterSink:
         if self._connection == (state, message):
             return
         self._connection = (state, message)
-        self.bridge.writes.connection(self.printer.pk, state, message)
+        self.bridge.writes.connection(self.printer.pk, state, message, slug=self.printer.slug)
 
     async def jobs(self, jobs: list[dict]) -> None:
         self.bridge.writes.jobs(self.printer, jobs)
@@ -95,10 +96,16 @@ class QueuedWrites:
     def __init__(self, bridge: Bridge) -> None:
         self.bridge = bridge
         self._connections: dict[int, tuple[str, str, datetime]] = {}
+        self._slugs: dict[int, str] = {}
+        # printer pk -> (state, message) last broadcast: a follower started again (a printer change)
+        # that reports the same as before tells clients nothing new.
+        self._broadcast: dict[int, tuple[str, str]] = {}
         self._jobs: dict[int, tuple[Printer, dict[str, dict]]] = {}
 
-    def connection(self, printer_id: int, state: str, message: str) -> None:
+    def connection(self, printer_id: int, state: str, message: str, *, slug: str = "") -> None:
         self._connections[printer_id] = (state, message, timezone.now())
+        if slug:
+            self._slugs[printer_id] = slug
 
     def jobs(self, printer: Printer, jobs: list[dict]) -> None:
         _, pending = self._jobs.setdefault(printer.pk, (printer, {}))
@@ -124,6 +131,14 @@ class QueuedWrites:
         if not connections and not jobs:
             return
         failed_connections, failed_jobs = await self.bridge.misc_thread.run(self._write, connections, jobs)
+        # Stored (committed): /ws/status clients hear of each change, in the status batches.
+        changes = []
+        for pk, (state, message, at) in connections.items():
+            if pk in failed_connections or pk not in self._slugs or self._broadcast.get(pk) == (state, message):
+                continue
+            self._broadcast[pk] = (state, message)
+            changes.append((self._slugs[pk], state, message[:500], at))
+        connection_send_async(changes)
         # What failed goes back unless something newer came meanwhile.
         for pk, value in failed_connections.items():
             self._connections.setdefault(pk, value)
@@ -140,7 +155,9 @@ class QueuedWrites:
         failed_connections, failed_jobs = {}, {}
         for pk, (state, message, at) in connections.items():
             try:
-                printer_connection_set(printer_id=pk, state=state, message=message, bridge=self.bridge.holder, now=at)
+                printer_connection_set(
+                    printer_id=pk, state=state, message=message, bridge=self.bridge.holder, now=at, broadcast=False
+                )
             except DATABASE_OUTAGE_ERRORS as exc:
                 _writes_outage.failed(database_address(), exc)
                 failed_connections[pk] = (state, message, at)

@@ -31,6 +31,10 @@ class Job:
     status: str  # status.models.JobStatus
     started_at: datetime | None = None
     estimated_completion: datetime | None = None
+    current_layer: int | None = None  # None: unknown (the slicer did not say)
+    total_layers: int | None = None
+    elapsed_seconds: float | None = None  # since the start, pauses included
+    thumbnail_url: str | None = None  # an image of the file on this server, or None
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,20 @@ class TemperatureReading:
 
 
 @dataclass(frozen=True)
+class Fan:
+    name: str  # Klipper object name: fan, heater_fan hotend_fan, controller_fan ..., fan_generic ...
+    speed: float  # 0..1
+
+
+@dataclass(frozen=True)
+class Toolhead:
+    x: float
+    y: float
+    z: float
+    homed_axes: str  # e.g. "xyz", "" when none is homed
+
+
+@dataclass(frozen=True)
 class PrinterStatus:
     state: str  # status.models.PrinterState
     message: str
@@ -50,6 +68,10 @@ class PrinterStatus:
     active_job: Job | None = None
     queued_jobs: tuple[Job, ...] = field(default_factory=tuple)
     temperatures: tuple[TemperatureReading, ...] = field(default_factory=tuple)
+    # Plain defaults (class attributes), so a status pickled before these fields existed
+    # (the latest status in the cache) still reads.
+    fans: tuple[Fan, ...] = ()
+    toolhead: Toolhead | None = None
 
 
 class SourceSink(Protocol):

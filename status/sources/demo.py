@@ -11,6 +11,12 @@ exact values. One cycle lasts an hour:
     0:48  idle        job completed (failed in an error cycle); heaters off
     0:55  error       in roughly one cycle of five (then idle again at 0:57)
 
+A job has 80 to 400 layers of 0.2 mm (the layer follows progress); the part fan
+runs while printing, the hotend fan while the hotend is above 50 °C, the
+electronics fan while a job is on; the toolhead circles above the print,
+parks while paused and after the job, and stays homed until 10 minutes
+after it (Klipper's idle timeout) or an emergency stop.
+
 ``simulation`` (Printer.simulation, written by control/services.py through
 ``DemoSource.control``) is what the printer was told to do, as a JSON object:
 
@@ -38,7 +44,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from status.models import JobStatus, PrinterState
-from status.sources.base import Job, PrinterStatus, StatusSource, TemperatureReading
+from status.sources.base import Fan, Job, PrinterStatus, StatusSource, TemperatureReading, Toolhead
 
 CYCLE_SECONDS = 3600
 PRINT_START = 300
@@ -66,6 +72,12 @@ HEATERS = {
     "heater_bed": (60.0, 120.0, 600.0, 0.2),
 }
 CHAMBER_NOISE = 0.1
+LAYER_HEIGHT = 0.2
+# Klipper's heater_fan default: on while the hotend is above 50 °C.
+HOTEND_FAN_ON_ABOVE = 50.0
+# Motors stay homed this long after a print (Klipper's idle_timeout, 10 minutes).
+IDLE_TIMEOUT_SECONDS = 600
+BED_CENTRE = 110.0
 
 # What DemoSource.control takes (the names of the control API).
 DEMO_ACTIONS = ("pause", "resume", "cancel", "emergency-stop", "firmware-restart", "restart")
@@ -179,21 +191,37 @@ class DemoSource(StatusSource):
     def _is_error_cycle(self, cycle: int) -> bool:
         return self._rng("error", cycle).random() < 0.2
 
+    def _total_layers(self, cycle: int) -> int:
+        return self._rng("layers", cycle).randrange(80, 400)
+
     def _job(self, cycle: int, *, status: str, progress: float, now: datetime | None = None) -> Job:
         name = JOB_NAMES[self._rng("job", cycle).randrange(len(JOB_NAMES))]
         start = cycle * CYCLE_SECONDS + PRINT_START
         started_at = self.epoch + timedelta(seconds=start + self.simulation.offset_at(start))
-        estimated = None
+        if status == JobStatus.QUEUED:
+            return Job(id=f"demo-{self.seed}-{cycle}", name=name, progress=0.0, status=status)
+        estimated = elapsed = None
         if now is not None:
             estimated = now + timedelta(seconds=round((1.0 - progress) * PRINT_SECONDS))
+            elapsed = round(max(0.0, (now - started_at).total_seconds()), 3)
+        elif status in (JobStatus.COMPLETED, JobStatus.FAILED) and progress >= 0.97:
+            elapsed = float(PRINT_END - PRINT_START)  # the cycle's own job ran to its end
+        total = self._total_layers(cycle)
         return Job(
             id=f"demo-{self.seed}-{cycle}",
             name=name,
             progress=round(progress, 4),
             status=status,
-            started_at=started_at if status != JobStatus.QUEUED else None,
+            started_at=started_at,
             estimated_completion=estimated,
+            current_layer=self._layer(progress, total),
+            total_layers=total,
+            elapsed_seconds=elapsed,
         )
+
+    @staticmethod
+    def _layer(progress: float, total: int) -> int:
+        return min(total, max(1, math.ceil(progress * total)))
 
     def _queue(self, cycle: int) -> tuple[Job, ...]:
         waiting = self._rng("queue", cycle).randrange(4)
@@ -249,6 +277,35 @@ class DemoSource(StatusSource):
         chamber = AMBIENT + 0.35 * (bed - AMBIENT) + self._noise("chamber", now, CHAMBER_NOISE)
         readings.append(TemperatureReading("chamber", round(chamber, 2), None, now))
         return tuple(readings)
+
+    # -- fans and the toolhead ------------------------------------------------------
+    def _fans(self, state: PrinterState, progress: float | None, hotend: float) -> tuple[Fan, ...]:
+        # The part fan starts after the first layers, as slicers set it; off while paused.
+        part = 1.0 if state == PrinterState.PRINTING and progress is not None and progress > 0.02 else 0.0
+        return (
+            Fan("fan", part),
+            Fan("heater_fan hotend_fan", 1.0 if hotend > HOTEND_FAN_ON_ABOVE else 0.0),
+            Fan("controller_fan electronics", 0.6 if progress is not None else 0.0),
+        )
+
+    def _toolhead(self, cycle: int, position: float, state: PrinterState, progress: float | None, now: datetime):
+        since_print = position - PRINT_START
+        homed = not self.simulation.stopped and 0 <= since_print < PRINT_END - PRINT_START + IDLE_TIMEOUT_SECONDS
+        if not homed:
+            return Toolhead(x=0.0, y=0.0, z=0.0, homed_axes="")
+        total = self._total_layers(cycle)
+        if progress is None:  # done: parked at the back, raised above the print
+            return Toolhead(x=BED_CENTRE, y=200.0, z=round(total * LAYER_HEIGHT + 10.0, 3), homed_axes="xyz")
+        z = round(self._layer(progress, total) * LAYER_HEIGHT, 3)
+        if state == PrinterState.PAUSED:  # parked while paused, as PAUSE macros do
+            return Toolhead(x=BED_CENTRE, y=200.0, z=round(z + 10.0, 3), homed_axes="xyz")
+        angle = now.timestamp() % 60 / 60 * 2 * math.pi
+        return Toolhead(
+            x=round(BED_CENTRE + 40.0 * math.cos(angle), 3),
+            y=round(BED_CENTRE + 40.0 * math.sin(angle), 3),
+            z=z,
+            homed_axes="xyz",
+        )
 
     # -- the timeline ------------------------------------------------------------
     def _elapsed(self, now: datetime) -> float:
@@ -316,6 +373,7 @@ class DemoSource(StatusSource):
         }
         # Jobs waiting for the next cycles; during a print the queue is what follows it.
         queue = self._queue(cycle)
+        temperatures = self._temperatures(moment, progress is not None, now)
         return PrinterStatus(
             state=state.value,
             message=messages[state],
@@ -323,7 +381,9 @@ class DemoSource(StatusSource):
             updated_at=now,
             active_job=active_job,
             queued_jobs=queue,
-            temperatures=self._temperatures(moment, progress is not None, now),
+            temperatures=temperatures,
+            fans=self._fans(state, progress, temperatures[0].actual),
+            toolhead=self._toolhead(cycle, position, state, progress, now),
         )
 
     # -- being told what to do -------------------------------------------------------

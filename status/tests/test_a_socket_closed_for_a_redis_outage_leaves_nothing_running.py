@@ -36,6 +36,7 @@ async def test_the_renewal_task_ends_with_the_socket(redis_layer):
     connected, _ = await client.connect(timeout=10)
     assert connected
     assert (await client.receive_json_from(timeout=5))["type"] == "status"
+    assert (await client.receive_json_from(timeout=5))["type"] == "connection"
     assert len(renewals()) == 1
 
     redis_layer.stop()

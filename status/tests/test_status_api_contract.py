@@ -5,7 +5,18 @@ import re
 import pytest
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$")
-JOB_KEYS = {"id", "name", "progress", "status", "started_at", "estimated_completion"}
+JOB_KEYS = {
+    "id",
+    "name",
+    "progress",
+    "status",
+    "started_at",
+    "estimated_completion",
+    "current_layer",
+    "total_layers",
+    "elapsed_seconds",
+    "thumbnail_url",
+}
 TEMPERATURE_KEYS = {"component", "actual", "target", "timestamp"}
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +32,8 @@ def test_status_has_the_contract_shape(client):
         "active_job",
         "queued_jobs",
         "temperatures",
+        "fans",
+        "toolhead",
         "updated_at",
     }
     assert body["printer"] == "demo"

@@ -52,6 +52,8 @@ async def received_seqs(client, until_seq: int) -> list[int]:
     seqs = []
     while not seqs or seqs[-1] < until_seq:
         message = await client.receive_json_from(timeout=5)
+        if message["type"] == "connection":  # each followed printer's, after the initial statuses
+            continue
         assert message["type"] == "status", message
         seqs.append(message["seq"])
     return seqs
@@ -100,6 +102,7 @@ async def test_each_printer_keeps_its_own_order(store_while_joining):
     other_after = await capture("other")
     demo_after = await capture("demo")
 
+    assert {(await client.receive_json_from(timeout=5))["type"] for _ in range(2)} == {"connection"}
     live = [await client.receive_json_from(timeout=5) for _ in range(2)]
     assert [(m["printer"], m["seq"]) for m in live] == [("other", other_after), ("demo", demo_after)]
     await client.disconnect()

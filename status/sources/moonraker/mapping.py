@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from status.models import JobStatus, PrinterState
-from status.sources.base import Job, PrinterStatus, TemperatureReading
+from status.sources.base import Fan, Job, PrinterStatus, TemperatureReading, Toolhead
 
 KLIPPY_OFFLINE_MESSAGES = {
     "disconnected": "Klippy is not connected to Moonraker",
@@ -49,6 +49,8 @@ FINISHED_JOB_STATUS = {
     "error": JobStatus.FAILED,
 }
 MESSAGE_MAX = 500  # status_history.message
+# Klipper's fan objects besides ``fan`` (the part cooling fan); each has a ``speed`` 0..1.
+FAN_PREFIXES = ("heater_fan ", "controller_fan ", "fan_generic ", "temperature_fan ")
 
 
 def number(value: Any) -> float | None:
@@ -146,6 +148,7 @@ def active_job(
     now: datetime,
     history_job: Mapping[str, Any] | None = None,
     file_metadata: Mapping[str, Any] | None = None,
+    thumbnail_url: str | None = None,
 ) -> Job | None:
     """The job of the file in print_stats, or None. With klippy shut down a print cannot go on: it failed,
     even in the moment before print_stats says so (klippy reports the two changes apart)."""
@@ -174,12 +177,17 @@ def active_job(
     if started_at is None and total_duration and state in PRINTING_STATES:
         started_at = now - timedelta(seconds=total_duration)
 
+    elapsed = total_duration
+    if elapsed is None and started_at is not None and state in PRINTING_STATES:
+        elapsed = (now - started_at).total_seconds()
+
+    metadata = file_metadata if isinstance(file_metadata, Mapping) else {}
+    current_layer, total_layers = layers(objects, metadata, printing=state in PRINTING_STATES)
     estimated_completion = None
     if state in PRINTING_STATES and _obj(objects, "webhooks").get("state") in ("shutdown", "error"):
         job_status = JobStatus.FAILED
     elif state in PRINTING_STATES:
         job_status = PRINTING_STATES[state][1]
-        metadata = file_metadata if isinstance(file_metadata, Mapping) else {}
         remaining = _remaining_seconds(
             estimated_time=number(metadata.get("estimated_time")),
             print_duration=number(print_stats.get("print_duration")),
@@ -197,7 +205,75 @@ def active_job(
         status=job_status.value,
         started_at=started_at,
         estimated_completion=estimated_completion,
+        current_layer=current_layer,
+        total_layers=total_layers,
+        elapsed_seconds=None if elapsed is None else round(max(0.0, elapsed), 3),
+        thumbnail_url=thumbnail_url,
     )
+
+
+def _whole(value: Any) -> int | None:
+    value = number(value)
+    return int(value) if value is not None and value >= 0 else None
+
+
+def layers(objects: Mapping[str, Any], metadata: Mapping[str, Any], *, printing: bool) -> tuple[int | None, int | None]:
+    """(current layer, total layers) of the print, each None when unknown.
+
+    As Mainsail shows them: ``print_stats.info`` (the file's SET_PRINT_STATS_INFO) first; else the
+    total from the slicer's metadata (``layer_count``, or object height over layer height) and, while
+    printing, the current layer from the nozzle's height (gcode_move.gcode_position z).
+    """
+    info = _obj(_obj(objects, "print_stats"), "info")
+    current, total = _whole(info.get("current_layer")), _whole(info.get("total_layer"))
+    first = number(metadata.get("first_layer_height"))
+    height = number(metadata.get("layer_height"))
+    if total is None:
+        total = _whole(metadata.get("layer_count"))
+        object_height = number(metadata.get("object_height"))
+        if total is None and object_height and first is not None and height:
+            total = max(1, math.ceil((object_height - first) / height + 1))
+    if current is None and printing and first is not None and height:
+        position = _obj(objects, "gcode_move").get("gcode_position")
+        z = number(position[2]) if isinstance(position, list) and len(position) >= 3 else None
+        if z is not None and z > 0:
+            current = max(0, math.ceil((z - first) / height + 1))
+            if total is not None:
+                current = min(current, total)
+    return current, total
+
+
+def fan_names(available: Iterable[Any]) -> list[str]:
+    """The fan objects among Klipper's object names: ``fan`` first, then the others as listed."""
+    names = [name for name in available if isinstance(name, str) and name.startswith(FAN_PREFIXES)]
+    return (["fan"] if "fan" in available else []) + names
+
+
+def fans(objects: Mapping[str, Any], names: Iterable[str]) -> tuple[Fan, ...]:
+    """Every fan that reports a speed, clamped to 0..1."""
+    result = []
+    for name in names:
+        speed = number(_obj(objects, name).get("speed"))
+        if speed is not None:
+            result.append(Fan(name=name, speed=round(min(1.0, max(0.0, speed)), 4)))
+    return tuple(result)
+
+
+def toolhead(objects: Mapping[str, Any]) -> Toolhead | None:
+    """The nozzle's position and the homed axes, or None when klippy does not report a position.
+
+    The position is ``gcode_move.gcode_position``, as Mainsail and Fluidd show it: the coordinates the
+    G-code (the slicer's file, a G1 typed in the console) uses, with G92 and SET_GCODE_OFFSET taken
+    out, so Z reads the layer height being printed. ``toolhead.position`` (the commanded machine
+    position, offsets included) is the fallback for a klippy without gcode_move.
+    """
+    head = _obj(objects, "toolhead")
+    for position in (_obj(objects, "gcode_move").get("gcode_position"), head.get("position")):
+        if isinstance(position, list) and len(position) >= 3:
+            x, y, z = (number(value) for value in position[:3])
+            if x is not None and y is not None and z is not None:
+                return Toolhead(x=round(x, 3), y=round(y, 3), z=round(z, 3), homed_axes=text(head.get("homed_axes")))
+    return None
 
 
 def _state_and_message(objects: Mapping[str, Any], klippy_state: str, klippy_message: str) -> tuple[str, str]:
@@ -246,6 +322,8 @@ def printer_status(
     history_job: Mapping[str, Any] | None = None,
     file_metadata: Mapping[str, Any] | None = None,
     up_since: datetime | None = None,
+    fan_objects: Sequence[str] = (),
+    thumbnail_url: str | None = None,
 ) -> PrinterStatus:
     """The status of a printer whose Moonraker answers.
 
@@ -255,7 +333,9 @@ def printer_status(
     + available_sensors); ``queue``: Moonraker's ``queued_jobs``;
     ``history_job``: Moonraker's history job for the current file (its job id
     and ``start_time``); ``file_metadata``: ``server.files.metadata`` of the
-    current file (``estimated_time``); ``up_since``: when the host booted.
+    current file (``estimated_time``, layer heights); ``up_since``: when the host booted;
+    ``fan_objects``: the fan objects' names (fan_names); ``thumbnail_url``: the current file's
+    thumbnail on this server, None when it has none.
     """
     state, message = _state_and_message(objects, klippy_state, klippy_message)
     uptime = 0
@@ -271,16 +351,22 @@ def printer_status(
         message=_clip(message),
         uptime_seconds=uptime,
         updated_at=now,
-        active_job=active_job(objects, now=now, history_job=history_job, file_metadata=file_metadata),
+        active_job=active_job(
+            objects, now=now, history_job=history_job, file_metadata=file_metadata, thumbnail_url=thumbnail_url
+        ),
         queued_jobs=queued_jobs(queue),
         temperatures=temperatures(objects, sensors, now=now),
+        fans=fans(objects, fan_objects),
+        toolhead=toolhead(objects),
     )
 
 
 def sensor_names(heaters: Mapping[str, Any]) -> list[str]:
     """Heater and sensor object names from the ``heaters`` object, heaters first, each once."""
     names: list[str] = []
-    for key in ("available_heaters", "available_sensors"):
+    # available_sensors: every temperature_sensor, temperature_fan and heater (heater_generic too);
+    # available_monitors (newer Klipper): other temperatures, e.g. of stepper drivers.
+    for key in ("available_heaters", "available_sensors", "available_monitors"):
         values = heaters.get(key) if isinstance(heaters, Mapping) else None
         for name in values if isinstance(values, list) else ():
             if isinstance(name, str) and name and name not in names:

@@ -32,7 +32,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from status.sources.base import PrinterStatus, SourceSink, StatusSource
 from status.sources.moonraker import mapping
@@ -46,7 +46,8 @@ from status.sources.moonraker.client import (
 
 logger = logging.getLogger(__name__)
 
-# Objects the mapping reads (and the issue names), besides every heater and sensor.
+# Objects the mapping reads (and the issue names), besides every heater, sensor and fan
+# (heater_fan, controller_fan, fan_generic, temperature_fan NAME: found in printer.objects.list).
 SUBSCRIBED_OBJECTS = (
     "webhooks",
     "print_stats",
@@ -55,6 +56,7 @@ SUBSCRIBED_OBJECTS = (
     "pause_resume",
     "idle_timeout",
     "toolhead",
+    "gcode_move",
     "fan",
 )
 # Notifications Moonraker sends every client that the status does not depend on.
@@ -118,6 +120,23 @@ def moonraker_url_problem(url: str) -> str | None:
     return None
 
 
+def file_thumbnail_url(printer_slug: str, filename: str) -> str:
+    """The URL on this server of a G-code file's thumbnail (the server fetches it from Moonraker once)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        base = reverse("printer-thumbnail", kwargs={"slug": printer_slug})
+    except NoReverseMatch:  # the route lives in the control app; keep its documented address
+        base = f"/api/printers/{quote(printer_slug, safe='')}/thumbnail"
+    return f"{base}?file={quote(filename, safe='/')}"
+
+
+def has_thumbnail(metadata: Any) -> bool:
+    """Whether Moonraker extracted thumbnails from the file (``server.files.metadata`` ``thumbnails``)."""
+    thumbnails = metadata.get("thumbnails") if isinstance(metadata, dict) else None
+    return isinstance(thumbnails, list) and any(isinstance(item, dict) for item in thumbnails)
+
+
 class Backoff:
     """Capped exponential backoff with jitter: attempt n waits in [d/2, d], d = min(cap, first * 2**n)."""
 
@@ -158,7 +177,9 @@ class MoonrakerSource(StatusSource):
         return {"moonraker_url": problem} if problem else {}
 
     async def follow(self, sink: SourceSink) -> None:
-        await MoonrakerFollower(url=self.url, api_key=self.api_key, sink=sink, label=self.printer_slug).run()
+        await MoonrakerFollower(
+            url=self.url, api_key=self.api_key, sink=sink, label=self.printer_slug, printer_slug=self.printer_slug
+        ).run()
 
 
 def _now() -> datetime:
@@ -178,8 +199,10 @@ class MoonrakerFollower:
         backoff: Backoff | None = None,
         client_factory: Callable[..., MoonrakerClient] = MoonrakerClient,
         auth_retry_seconds: float = AUTH_RETRY_SECONDS,
+        printer_slug: str = "",
     ) -> None:
         self.url = url
+        self.printer_slug = printer_slug  # for the thumbnail URL; none without it
         self._api_key = api_key
         self.sink = sink
         self.label = label or urlsplit(url).netloc
@@ -197,6 +220,8 @@ class MoonrakerFollower:
     def _reset_session(self) -> None:
         self.objects: dict[str, dict[str, Any]] = {}
         self.sensors: list[str] = []
+        self.fans: list[str] = []
+        self.thumbnail_url: str | None = None
         self.klippy_state = "disconnected"
         self.klippy_message = ""
         self.subscribed = False
@@ -332,7 +357,8 @@ class MoonrakerFollower:
                 available = listed.get("objects") if isinstance(listed, dict) else None
             except MoonrakerRPCError:
                 available = None
-            wanted = [name for name in (*SUBSCRIBED_OBJECTS, *sensors) if name not in ("heaters",)]
+            fans = mapping.fan_names(available) if isinstance(available, list) else ["fan"]
+            wanted = [name for name in dict.fromkeys((*SUBSCRIBED_OBJECTS, *sensors, *fans)) if name != "heaters"]
             if isinstance(available, list):
                 wanted = [name for name in wanted if name in available]
             result = await client.call("printer.objects.subscribe", {"objects": dict.fromkeys(wanted)})
@@ -349,6 +375,7 @@ class MoonrakerFollower:
             status = {}
         self.objects = {name: dict(values) for name, values in status.items() if isinstance(values, dict)}
         self.sensors = sensors
+        self.fans = fans
         self.subscribed = True
         webhooks = self.objects.get("webhooks", {})
         if isinstance(webhooks.get("state"), str) and webhooks["state"] in ("ready", "shutdown", "error", "startup"):
@@ -459,7 +486,7 @@ class MoonrakerFollower:
         """The current file's slicer metadata (for the ETA) and its history job (for started_at), once per file."""
         filename = self.objects.get("print_stats", {}).get("filename")
         if not isinstance(filename, str) or not filename:
-            self.metadata, self.metadata_for = None, None
+            self.metadata, self.metadata_for, self.thumbnail_url = None, None, None
             return
         if self.metadata_for != filename:
             try:
@@ -469,6 +496,12 @@ class MoonrakerFollower:
                 logger.debug("printer %s: no metadata for %s (%s)", self.label, filename, exc.message)
                 self.metadata = None
             self.metadata_for = filename
+            # Built once per file, so the status of every diff does not build it again.
+            self.thumbnail_url = (
+                file_thumbnail_url(self.printer_slug, filename)
+                if self.printer_slug and has_thumbnail(self.metadata)
+                else None
+            )
         if (self.history_job is None or self.history_job.get("filename") != filename) and (
             self.history_checked_for != filename
         ):
@@ -493,6 +526,8 @@ class MoonrakerFollower:
             history_job=self.history_job,
             file_metadata=self.metadata,
             up_since=self.up_since,
+            fan_objects=self.fans,
+            thumbnail_url=self.thumbnail_url,
         )
 
     def _holding(self) -> bool:

@@ -44,7 +44,7 @@ fake_logger.setLevel(logging.INFO)
 
 
 def ready_objects() -> dict[str, dict[str, Any]]:
-    """An idle printer with an extruder, a bed and a chamber sensor."""
+    """An idle printer with an extruder, a bed, a chamber sensor, a part fan and a hotend fan."""
     return {
         "webhooks": {"state": "ready", "state_message": "Printer is ready"},
         "print_stats": {
@@ -61,7 +61,9 @@ def ready_objects() -> dict[str, dict[str, Any]]:
         "pause_resume": {"is_paused": False},
         "idle_timeout": {"state": "Idle", "printing_time": 0.0},
         "toolhead": {"homed_axes": "", "position": [0.0, 0.0, 0.0, 0.0]},
+        "gcode_move": {"gcode_position": [0.0, 0.0, 0.0, 0.0], "homing_origin": [0.0, 0.0, 0.0, 0.0]},
         "fan": {"speed": 0.0, "rpm": None},
+        "heater_fan hotend_fan": {"speed": 0.0, "rpm": None},
         "extruder": {"temperature": 24.0, "target": 0.0, "power": 0.0},
         "heater_bed": {"temperature": 23.5, "target": 0.0, "power": 0.0},
         "temperature_sensor chamber": {"temperature": 22.0, "measured_min_temp": 21.0, "measured_max_temp": 23.0},
