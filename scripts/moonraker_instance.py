@@ -387,6 +387,12 @@ class MoonrakerInstance:
             return
         started = time.monotonic()
         env = {key: value for key, value in os.environ.items() if not key.startswith("MOONRAKER_")}
+        # A temporary folder of its own: Moonraker names an upload's temporary file after its loop's
+        # whole seconds (/tmp/moonraker.upload-<s>.mru), so two instances sharing /tmp that take an
+        # upload in the same second move each other's file away.
+        tmp = self.root / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env["TMPDIR"] = str(tmp)
         command = [
             str(moonraker_bin()),
             *("-d", str(self.data_dir)),

@@ -7,8 +7,11 @@ Both render a shell; the browser fills it from the API and /ws/status
 from django.http import Http404
 from django.shortcuts import render
 
-from status.models import Printer
+from status.models import Printer, PrinterState
 from status.selectors import printer_list_with_state
+
+# The order of the summary line and the state filter.
+FARM_STATES = (PrinterState.PRINTING, PrinterState.PAUSED, PrinterState.IDLE, PrinterState.ERROR, PrinterState.OFFLINE)
 
 
 def farm(request):
@@ -23,7 +26,16 @@ def farm(request):
         }
         for printer in printer_list_with_state().filter(enabled=True)
     ]
-    return render(request, "farm.html", {"printers": printers})
+    return render(
+        request,
+        "farm.html",
+        {
+            "printers": printers,
+            "states": [state.value for state in FARM_STATES],
+            # Wall mode from the first paint (the script keeps it in step with the URL afterwards).
+            "wall": request.GET.get("wall") in ("1", "true"),
+        },
+    )
 
 
 def printer_page(request, slug: str):

@@ -17,10 +17,11 @@ The ``farm_site`` fixture (and ``farm_site_with(**env)`` for other settings) giv
 - ``site.page``: a Playwright page (Debian's /usr/bin/chromium, 1280x800, fresh context);
   the test fails if the page throws a JavaScript error. ``site.new_page(viewport=...,
   color_scheme=...)`` opens another one.
-- helpers: ``site.status(slug)`` (GET /api/status), ``site.wait_status(slug, condition)``,
+- helpers: ``site.open_farm(query="", page=None)`` (goes to ``/`` + query, waits for the live
+  socket), ``site.status(slug)`` (GET /api/status), ``site.wait_status(slug, condition)``,
   ``site.wait_state(slug, state)``, ``site.get(path)`` (JSON), ``site.start_print(slug,
   name, layers=..., lines_per_layer=...)`` (a sliced-looking file, printing once Moonraker
-  says so), ``site.screenshot(page, name)`` (a PNG kept under var/screenshots/, or
+  says so), ``site.screenshot(page, name)`` (a PNG kept under test-artifacts/screenshots/, or
   $KLIPPERIWC_SCREENSHOT_DIR, as a test artifact; returns its path), ``site.embedded``
   (the EmbeddedSite of status/tests/bridge/conftest.py: stop()/start(), db, logs()).
 
@@ -47,7 +48,7 @@ PRINTERS = {
     "alpha": {"name": "Alpha", "tags": ["floor-1", "petg"]},
     "beta": {"name": "Beta", "tags": ["floor-2"]},
 }
-SCREENSHOTS = Path(os.environ.get("KLIPPERIWC_SCREENSHOT_DIR") or PROJECT_ROOT / "var" / "screenshots")
+SCREENSHOTS = Path(os.environ.get("KLIPPERIWC_SCREENSHOT_DIR") or PROJECT_ROOT / "test-artifacts" / "screenshots")
 
 
 @pytest.fixture
@@ -94,6 +95,13 @@ class FarmSite:
     def close(self) -> None:
         for context in self._contexts:
             context.close()
+
+    def open_farm(self, query: str = "", page=None):
+        """Open the farm (``/`` + ``query``) on ``page`` (default ``self.page``) once its socket is live."""
+        page = page or self.page
+        page.goto(f"{self.url}/{query}")
+        page.wait_for_function("() => document.querySelector('#live')?.dataset.state === 'live'")
+        return page
 
     def get(self, path: str):
         return self.embedded.get(path)
