@@ -32,6 +32,20 @@ function cssVar(name, fallback) {
   return value || fallback;
 }
 
+/** uPlot draws no line through a single reading between gaps: such readings get a dot. */
+function isolatedPoints(u, seriesIdx, show) {
+  if (show) return null;
+  const values = u.data[seriesIdx];
+  const found = [];
+  for (let i = 0; i < values.length; i += 1) {
+    if (values[i] === null || values[i] === undefined) continue;
+    const before = i === 0 ? null : values[i - 1];
+    const after = i === values.length - 1 ? null : values[i + 1];
+    if ((before === null || before === undefined) && (after === null || after === undefined)) found.push(i);
+  }
+  return found.length ? found : null;
+}
+
 function sameDay(a, b) {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
@@ -196,7 +210,13 @@ export class TemperatureChart {
       const colour = colours.get(column.component);
       series.push(
         column.kind === "actual"
-          ? { label: column.component, stroke: colour, width: 2, spanGaps: false, points: { show: false } }
+          ? {
+              label: column.component,
+              stroke: colour,
+              width: 2,
+              spanGaps: false,
+              points: { show: false, filter: isolatedPoints, size: 5, fill: colour, stroke: colour },
+            }
           : {
               label: `${column.component} target`,
               stroke: colour,
