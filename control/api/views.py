@@ -55,7 +55,7 @@ from control.validation import GCODE_PATH_PATTERN, PATH_MAX_CHARS, gcode_filenam
 from klipperiwc_site.api import ErrorSerializer, Pagination
 from klipperiwc_site.converters import PrinterSlugConverter
 from klipperiwc_site.negotiation import AnyAccept
-from klipperiwc_site.openapi import PRINTER_CONTROL, PUBLIC
+from klipperiwc_site.openapi import DATABASE_DOWN, PRINTER_CONTROL, PUBLIC
 from klipperiwc_site.parsers import DepthLimitedJSONParser
 from klipperiwc_site.tokens import (
     PRINTER_CONTROL_HEADER,
@@ -437,7 +437,7 @@ class PrinterThumbnailView(APIView):
             503: OpenApiResponse(
                 ErrorSerializer,
                 description="The printer is unreachable (or refused the API key, or is disabled), named with the "
-                "reason, and the server has no copy yet; or the thumbnail store is down.",
+                f"reason, and the server has no copy yet; or the thumbnail store is down. {DATABASE_DOWN}",
             ),
         },
         auth=PUBLIC,

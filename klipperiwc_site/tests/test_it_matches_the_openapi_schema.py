@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from control.tests.thumbnails import png_bytes, thumbnail_block
+
 pytestmark = pytest.mark.slow
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -69,7 +71,9 @@ def database_url(request, tmp_path):
 def server(request, start_daphne, project_env, manage, database_url, moonraker_printer, tmp_path) -> str:
     # A fast heater: an M109 among the generated G-code finishes well within the G-code timeout.
     moonraker = moonraker_printer(lines_per_second=500, klippy_args=("--thermal-tau", "0.05"))
-    moonraker.upload_gcode("cube.gcode", "G28\n" + "G1 X10 Y10 E0.1\n" * 20)  # the schema's example file
+    # The schema's example file, with a slicer thumbnail (GET .../thumbnail?file=cube.gcode succeeds).
+    thumbnail = thumbnail_block(png_bytes(64, 64), 64, 64)
+    moonraker.upload_gcode("cube.gcode", thumbnail + "G28\n" + "G1 X10 Y10 E0.1\n" * 20)
     settings = dict(
         DATABASE_URL=database_url,
         BOARD_ASSET_LOCAL_PATH=str(tmp_path / "assets"),

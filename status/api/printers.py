@@ -284,6 +284,7 @@ class PrintJobCsvView(_JobsView, APIView):
     content_negotiation_class = AnyAccept
 
     @extend_schema(
+        operation_id="api_printers_jobs_csv_retrieve",
         summary="The printer's print jobs as CSV (for a spreadsheet), newest first",
         description="The same jobs and filters as GET .../jobs, every one of them (no pages), streamed. A header "
         f"row ({', '.join(CSV_COLUMNS)}), times in UTC ISO 8601 with offset, empty cells for none; text that a "
