@@ -1,20 +1,14 @@
-"""The designer's live checks agree with boards/validation.py, and its SHA-256 fallback with hashlib."""
+"""The designer's live checks (with the rules it fetched from GET /api/boards/pin-rules) agree with
+boards/validation.py, and its SHA-256 fallback with hashlib."""
 
 import hashlib
 
 import pytest
 
+from boards.tests.pin_samples import CANDIDATES
 from boards.validation import ADC_PINS, PIN_NAMES, pin_adc_capable, pin_name_valid
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CANDIDATES = [
-    *(f"P{port}{number}" for port in "ABCDEFGHIJKLMZ" for number in (0, 7, 8, 15, 16, 31, 32)),
-    *(f"P{port}.{number}" for port in range(6) for number in (0, 9, 10, 31, 32)),
-    *(f"gpio{number}" for number in (0, 9, 17, 26, 29, 30, 99, 123)),
-    *("gpio01", "gpiochip0/gpio17", "gpiochip1/gpio3", "gpiochip/gpio3", "analog0", "analog12", "analog01"),
-    *("ADC_TEMPERATURE", "adc_temperature", "pa1", "PA", "PA01", "", "GND", "5V", "P1.2.3", "PA1 "),
-]
 
 
 def test_designer_pin_rules_match_the_server(designer):
