@@ -3,7 +3,12 @@
 import { h, setText } from "../lib/dom.js";
 import { formatClock, formatDuration, formatIn, formatPercent, formatTemperature } from "../lib/format.js";
 
-const PROBLEMS = new Set(["unreachable", "auth_failed", "klippy_not_ready"]);
+// Connection states that are a problem, as the card names them.
+const PROBLEMS = {
+  unreachable: "Unreachable",
+  auth_failed: "API key refused",
+  klippy_not_ready: "Klippy not ready",
+};
 const COMPONENT_LABELS = { extruder: "Extruder", heater_bed: "Bed" };
 
 function componentLabel(component) {
@@ -101,8 +106,11 @@ export class Card {
       setText(this.nameLink, value);
       this.checkbox.setAttribute("aria-label", `Select ${value}`);
     });
-    this.set("message", (status && status.message) || "", (value) => setText(this.message, value));
-    this.updateConnection(printer.connection);
+    const problem = this.updateConnection(printer.connection);
+    // A message the connection problem already says is not repeated under it.
+    const message = (status && status.message) || "";
+    const repeated = Boolean(problem && message && problem.includes(message));
+    this.set("message", repeated ? "" : message, (value) => setText(this.message, value));
     this.updateJob(status, now);
     this.updateTemperatures((status && status.temperatures) || []);
     this.set("tags", printer.tags.join("\u0000"), () => {
@@ -111,15 +119,22 @@ export class Card {
     return stateChanged;
   }
 
+  /** Show the connection problem, if any; returns its text ("" when there is none). */
   updateConnection(connection) {
-    const problem = connection && PROBLEMS.has(connection.state) ? connection : null;
-    const text = problem ? `${problem.state}${problem.message ? `: ${problem.message}` : ""}` : "";
+    const problem = connection && PROBLEMS[connection.state] ? connection : null;
+    const text = problem ? `${PROBLEMS[problem.state]}${problem.message ? `: ${problem.message}` : ""}` : "";
     this.set("connection", text, (value) => {
       setText(this.problem, value);
       this.problem.hidden = !value;
-      if (problem) this.problem.dataset.connection = problem.state;
-      else delete this.problem.dataset.connection;
+      if (problem) {
+        this.problem.dataset.connection = problem.state;
+        this.problem.title = `Connection: ${problem.state}`;
+      } else {
+        delete this.problem.dataset.connection;
+        this.problem.removeAttribute("title");
+      }
     });
+    return text;
   }
 
   updateJob(status, now) {
