@@ -21,7 +21,6 @@ export class Card {
     this.slug = printer.slug;
     this.shown = {};
     this.temps = new Map();
-    this.failedThumbnail = "";
     this.checkbox = h("input", {
       type: "checkbox",
       class: "select",
@@ -44,12 +43,9 @@ export class Card {
       hidden: true,
     });
     this.thumb.addEventListener("error", () => {
-      this.failedThumbnail = this.thumb.getAttribute("src") || "";
       this.thumb.hidden = true;
     });
-    this.thumb.addEventListener("load", () => {
-      if (this.thumb.getAttribute("src") !== this.failedThumbnail) this.thumb.hidden = false;
-    });
+    this.thumb.addEventListener("load", () => this.thumb.classList.remove("loading"));
     this.file = h("div", { class: "job-file", dataset: { field: "file" } });
     this.bar = h("div", { class: "bar", dataset: { field: "progress-bar" } });
     this.progressBox = h("div", {
@@ -202,7 +198,10 @@ export class Card {
         this.thumb.removeAttribute("src");
         return;
       }
-      this.thumb.hidden = true; // shown once it loads; stays hidden when it fails
+      // Laid out but invisible until it loads (a lazy image that is display: none never loads);
+      // gone when it fails.
+      this.thumb.classList.add("loading");
+      this.thumb.hidden = false;
       this.thumb.src = value;
     });
   }
