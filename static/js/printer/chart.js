@@ -296,7 +296,10 @@ export class TemperatureChart {
           atCursor ? `at ${formatClock(new Date(when * 1000), { seconds: true })}` : "latest"),
       );
     }
+    // Short names ("chamber" for "temperature_sensor chamber") unless two would read the same.
+    const short = this.columns.components.map(({ component }) => componentLabel(component));
     for (const { component, heater } of this.columns.components) {
+      const label = short.filter((name) => name === componentLabel(component)).length > 1 ? component : componentLabel(component);
       const actualValues = this.columns.actual[component];
       const i = atCursor ? idx : lastValueIndex(actualValues);
       const actual = i === null ? null : actualValues[i];
@@ -307,7 +310,7 @@ export class TemperatureChart {
           "li",
           { dataset: { component } },
           h("span", { class: "pp-swatch", style: `--swatch: ${(this.colours && this.colours.get(component)) || "#888"}` }),
-          h("span", { class: "pp-legend-name", text: componentLabel(component) }),
+          h("span", { class: "pp-legend-name", text: label }),
           h("span", { class: "pp-legend-value", dataset: { testid: "legend-value" }, text: value }),
         ),
       );

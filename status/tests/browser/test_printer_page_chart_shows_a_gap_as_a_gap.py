@@ -1,5 +1,6 @@
 """A time without readings is a gap in the chart's line (nulls in uPlot's data, spanGaps off), not a line across."""
 
+import re
 import subprocess
 import sys
 
@@ -47,7 +48,7 @@ def test_a_gap_in_the_history_is_a_gap_in_the_line(farm_site):
     page.get_by_test_id("ranges").get_by_role("button", name="1 h").click()
     title = page.get_by_test_id("chart-title")
     # The data starts 55 minutes ago: the title says since when, not "last 1 h".
-    expect(title).to_have_text(__import__("re").compile(r"^Temperatures since \d{2}:\d{2}$"))
+    expect(title).to_have_text(re.compile(r"^Temperatures since \d{2}:\d{2}$"))
     chart = page.evaluate(
         """() => {
             const plot = window.printerPage.chart.plot;
@@ -69,8 +70,10 @@ def test_a_gap_in_the_history_is_a_gap_in_the_line(farm_site):
     before = [extruder[i] for i in range(len(xs)) if 37 < ago(i) < 53]
     gap = [extruder[i] for i in range(len(xs)) if 22 < ago(i) < 33]
     after = [extruder[i] for i in range(len(xs)) if 7 < ago(i) < 18]
-    assert before and all(value is not None for value in before)
-    assert after and all(value is not None for value in after)
+    assert before
+    assert all(value is not None for value in before)
+    assert after
+    assert all(value is not None for value in after)
     # One row per 15-second bucket of the gap, each empty: uPlot breaks the line there.
     assert len(gap) >= 40
     assert all(value is None for value in gap)
