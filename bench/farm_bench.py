@@ -47,6 +47,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -240,6 +241,29 @@ def chromium_pids(exclude: set[int]) -> set[int]:
     return pids
 
 
+def renderer_main_threads(pids: set[int]) -> set[int]:
+    """The renderers among ``pids`` (their main thread's id is the process id)."""
+    found = set()
+    for pid in pids:
+        try:
+            # Chromium rewrites its children's titles: their arguments may be one string with spaces.
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+        except OSError:
+            continue
+        if b"--type=renderer" in cmdline and b"--top-chrome-webui" not in cmdline:
+            found.add(pid)
+    return found
+
+
+def thread_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process's main thread."""
+    try:
+        fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def code_version() -> str:
     try:
         commit = subprocess.run(
@@ -325,6 +349,41 @@ class Farm:
             return ""
 
 
+class Listener(threading.Thread):
+    """A /ws/status client of the bench's own: how many statuses the server sends to one client."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url.replace("http://", "ws://") + "/ws/status"
+        self.statuses = 0
+        self.error: str | None = None
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        import asyncio
+
+        from websockets.asyncio.client import connect
+
+        async def listen() -> None:
+            async with connect(self.url, max_queue=None, compression=None) as websocket:
+                while not self._done.is_set():
+                    try:
+                        message = await asyncio.wait_for(websocket.recv(), timeout=0.5)
+                    except TimeoutError:
+                        continue
+                    if '"status"' in message[:48]:
+                        self.statuses += 1
+
+        try:
+            asyncio.run(listen())
+        except Exception as exc:  # reported in the table, the page's numbers stand on their own
+            self.error = repr(exc)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=5)
+
+
 def metrics(cdp) -> dict[str, float]:
     return {item["name"]: item["value"] for item in cdp.send("Performance.getMetrics")["metrics"]}
 
@@ -340,8 +399,11 @@ def measure(args, farm: Farm) -> dict:
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
+            # Two sessions: durations in wall time (timeTicks) and in the main thread's CPU time (threadTicks).
             cdp = context.new_cdp_session(page)
-            cdp.send("Performance.enable")
+            cdp.send("Performance.enable", {"timeDomain": "timeTicks"})
+            cdp_cpu = context.new_cdp_session(page)
+            cdp_cpu.send("Performance.enable", {"timeDomain": "threadTicks"})
             started = time.monotonic()
             page.goto(f"{farm.url}/", wait_until="load", timeout=120_000)
             load_seconds = time.monotonic() - started
@@ -349,35 +411,48 @@ def measure(args, farm: Farm) -> dict:
             log(f"page loaded in {load_seconds:.1f} s; cards: {selector!r}; settling {args.settle} s")
             page.wait_for_timeout(args.settle * 1000)
 
+            listener = Listener(farm.url)
+            listener.start()
+            page.wait_for_timeout(2000)  # connected and receiving
             browser_pids = chromium_pids({farm.daphne.pid})
             cpu_before = {pid: cpu_seconds(pid) for pid in browser_pids}
+            renderers = renderer_main_threads(descendants(os.getpid()) - {farm.daphne.pid})
+            renderer_before = {pid: thread_cpu_seconds(pid) for pid in renderers}
             daphne_before = cpu_seconds(farm.daphne.pid)
             load_before = os.getloadavg()
             page.evaluate(SAMPLE, selector)  # the baseline of the card texts
             first = page.evaluate(SAMPLE, selector)
             first_metrics = metrics(cdp)
+            first_cpu = metrics(cdp_cpu)
+            listener_first = listener.statuses
             first_long = page.evaluate("() => window.__farmBench.longTasks.length")
             wall_start = time.monotonic()
             seconds: list[dict] = []
-            previous, previous_metrics = first, first_metrics
+            previous, previous_metrics, previous_cpu = first, first_metrics, first_cpu
             while time.monotonic() - wall_start < args.seconds:
                 page.wait_for_timeout(max(0, 1000 - (time.monotonic() - wall_start) * 1000 % 1000))
                 sample = page.evaluate(SAMPLE, selector)
                 current = metrics(cdp)
+                current_cpu = metrics(cdp_cpu)
                 wall = current["Timestamp"] - previous_metrics["Timestamp"]
                 seconds.append(
                     {
                         "busy": (current["TaskDuration"] - previous_metrics["TaskDuration"]) / wall,
+                        "cpu": (current_cpu["TaskDuration"] - previous_cpu["TaskDuration"])
+                        / (current_cpu["Timestamp"] - previous_cpu["Timestamp"]),
                         "status": (sample["statusMessages"] - previous["statusMessages"]) / wall,
                         "changed": sample["changed"],
                         "cards": sample["cards"],
                     }
                 )
-                previous, previous_metrics = sample, current
-            last, last_metrics = previous, previous_metrics
+                previous, previous_metrics, previous_cpu = sample, current, current_cpu
+            last, last_metrics, last_cpu = previous, previous_metrics, previous_cpu
+            listener_last = listener.statuses
+            listener.stop()
             wall = last_metrics["Timestamp"] - first_metrics["Timestamp"]
             daphne_cpu = (cpu_seconds(farm.daphne.pid) - daphne_before) / wall
             browser_cpu = sum(cpu_seconds(pid) - before for pid, before in cpu_before.items()) / wall
+            renderer_cpu = sum(thread_cpu_seconds(pid) - before for pid, before in renderer_before.items()) / wall
             load_after = os.getloadavg()
             long_tasks = page.evaluate("(from) => window.__farmBench.longTasks.slice(from)", first_long)
             long_error = page.evaluate("() => window.__farmBench.longTaskError || null")
@@ -392,17 +467,23 @@ def measure(args, farm: Farm) -> dict:
     def share(name: str) -> float:
         return (last_metrics[name] - first_metrics[name]) / wall
 
-    busiest = max(seconds, key=lambda s: s["busy"]) if seconds else {"busy": 0}
+    def cpu_share(name: str) -> float:
+        return (last_cpu[name] - first_cpu[name]) / (last_cpu["Timestamp"] - first_cpu["Timestamp"])
+
+    statuses = last["statusMessages"] - first["statusMessages"]
     frames = last["frames"] - first["frames"]
     return {
         "selector": selector,
         "load_seconds": load_seconds,
         "wall": wall,
         "busy": share("TaskDuration"),
-        "busy_worst_second": busiest["busy"],
-        "script": share("ScriptDuration"),
-        "style": share("RecalcStyleDuration"),
-        "layout": share("LayoutDuration"),
+        "busy_worst_second": max((s["busy"] for s in seconds), default=0.0),
+        "cpu": cpu_share("TaskDuration"),
+        "cpu_worst_second": max((s["cpu"] for s in seconds), default=0.0),
+        "cpu_ms_per_status": (last_cpu["TaskDuration"] - first_cpu["TaskDuration"]) * 1000 / max(1, statuses),
+        "script": cpu_share("ScriptDuration"),
+        "style": cpu_share("RecalcStyleDuration"),
+        "layout": cpu_share("LayoutDuration"),
         "long_tasks": len(long_tasks),
         "longest_task_ms": max((d for _, d in long_tasks), default=0.0),
         "long_task_ms_total": sum(d for _, d in long_tasks),
@@ -412,6 +493,8 @@ def measure(args, farm: Farm) -> dict:
         "slow_frames": last["slowFrames"] - first["slowFrames"],
         "messages_per_s": (last["messages"] - first["messages"]) / wall,
         "status_per_s": (last["statusMessages"] - first["statusMessages"]) / wall,
+        "server_status_per_s": (listener_last - listener_first) / wall,
+        "listener_error": listener.error,
         "kib_per_s": (last["bytes"] - first["bytes"]) / wall / 1024,
         "sockets": last["sockets"],
         "cards": last["cards"],
@@ -423,6 +506,8 @@ def measure(args, farm: Farm) -> dict:
         "styles_per_s": share("RecalcStyleCount"),
         "daphne_cpu": daphne_cpu,
         "browser_cpu": browser_cpu,
+        "renderer_cpu": renderer_cpu,
+        "renderers": len(renderers),
         "load_before": load_before,
         "load_after": load_after,
         "errors": errors,
@@ -430,15 +515,36 @@ def measure(args, farm: Farm) -> dict:
 
 
 def rows_of(r: dict, printers: int) -> list[tuple[str, str, str, str]]:
-    met = "met" if r["busy"] < TARGET_BUSY else "missed"
-    arriving = r["status_per_s"] >= 0.9 * printers
+    # Arriving: the page gets what the server sends (an own client of the bench counts that).
+    arriving = r["status_per_s"] >= 0.95 * r["server_status_per_s"] and r["status_per_s"] > 0
+    # When the server sent fewer than N/s (a loaded machine), the page's CPU per status scaled to N/s;
+    # all its CPU is counted per status, timers included, so this errs high.
+    projected = r["cpu_ms_per_status"] * printers / 1000
+    full = r["status_per_s"] >= 0.95 * printers
+    verdict_busy = r["cpu"] if full else max(r["cpu"], projected)
+    met = "met" if verdict_busy < TARGET_BUSY else "missed"
     return [
         (
-            f"Main thread busy, {printers} printers at 1 update/s (CDP TaskDuration / wall time, {r['wall']:.0f} s)",
-            f"{r['busy'] * 100:.1f} % (worst second {r['busy_worst_second'] * 100:.1f} %); script {r['script'] * 100:.1f} %, "
-            f"style {r['style'] * 100:.1f} %, layout {r['layout'] * 100:.1f} %",
+            f"Main thread busy, {printers} printers at 1 update/s: main-thread CPU time"
+            f" (CDP TaskDuration, threadTicks) / wall time, {r['wall']:.0f} s",
+            f"{r['cpu'] * 100:.1f} % (worst second {r['cpu_worst_second'] * 100:.1f} %); script {r['script'] * 100:.1f} %,"
+            f" style {r['style'] * 100:.1f} %, layout {r['layout'] * 100:.1f} %"
+            + ("" if full else f"; scaled to {printers} statuses/s: {projected * 100:.1f} %"),
             f"< {TARGET_BUSY * 100:.0f} %",
             met if arriving else f"{met} (but updates missing)",
+        ),
+        (
+            "Main thread busy in wall time (CDP TaskDuration, timeTicks; counts the time the OS gave other processes"
+            " while a task ran)",
+            f"{r['busy'] * 100:.1f} % (worst second {r['busy_worst_second'] * 100:.1f} %)",
+            "(reported)",
+            "-",
+        ),
+        (
+            "Main-thread CPU per status message received",
+            f"{r['cpu_ms_per_status']:.2f} ms",
+            "(reported)",
+            "-",
         ),
         (
             "Long tasks (PerformanceObserver longtask, > 50 ms)",
@@ -457,8 +563,15 @@ def rows_of(r: dict, printers: int) -> list[tuple[str, str, str, str]]:
             "Updates arriving in the page",
             f"{r['status_per_s']:.0f} status messages/s ({r['status_per_s'] / max(1, printers):.2f} per printer; "
             f"{r['messages_per_s']:.0f} messages/s in all, {r['kib_per_s']:.0f} KiB/s, {r['sockets']} socket(s))",
-            f"~{printers}/s",
+            "as the server sends",
             "yes" if arriving else "no",
+        ),
+        (
+            "Statuses the server sends one /ws/status client (the bench's own, all printers)",
+            f"{r['server_status_per_s']:.0f}/s ({r['server_status_per_s'] / max(1, printers):.2f} per printer)"
+            + (f"; the client failed: {r['listener_error']}" if r["listener_error"] else ""),
+            f"{printers}/s",
+            "yes" if r["server_status_per_s"] >= 0.95 * printers else "fewer (server side)",
         ),
         (
             "Cards whose text changed, per second",
@@ -475,7 +588,9 @@ def rows_of(r: dict, printers: int) -> list[tuple[str, str, str, str]]:
         ),
         (
             "CPU (share of one core)",
-            f"Chromium, all processes {r['browser_cpu'] * 100:.0f} %; daphne with the embedded bridge {r['daphne_cpu'] * 100:.0f} %",
+            f"Chromium, all processes {r['browser_cpu'] * 100:.0f} % (the renderer's main thread"
+            f" {r['renderer_cpu'] * 100:.1f} % by /proc, {r['renderers']} renderer(s));"
+            f" daphne with the embedded bridge {r['daphne_cpu'] * 100:.0f} %",
             "(reported)",
             "-",
         ),
@@ -497,8 +612,10 @@ def write_results(rows, r: dict, args, version: str, write: bool) -> None:
         f"Load average before the window {' / '.join(f'{x:.2f}' for x in r['load_before'])}, "
         f"after it {' / '.join(f'{x:.2f}' for x in r['load_after'])}.",
         "Busy = the page's renderer main thread task time (CDP Performance.getMetrics TaskDuration) over the wall time "
-        "between the first and the last sample; the worst second is the largest of the one-second deltas. The bench's "
-        "own once-a-second sampling (card texts, counters) is included in it.",
+        "between the first and the last sample, once as the thread's CPU time (Performance.enable timeDomain "
+        "threadTicks: what the page's work costs, whatever else runs) and once in wall time (timeTicks: inflated when "
+        "the machine is loaded and the renderer waits for a CPU); the worst second is the largest one-second delta. "
+        "The bench's own once-a-second sampling (card texts, counters) is included.",
     ]
     if r["errors"]:
         notes.append(f"JavaScript errors on the page: {'; '.join(r['errors'][:3])}")
