@@ -126,6 +126,10 @@ def printer_thumbnail(*, printer: Printer, path: str, modified: float | None = N
                         pending_key=_new_key(printer, token),
                     )
             except IntegrityError:
+                if not Printer.objects.filter(pk=printer.pk).exists():
+                    raise ThumbnailError(
+                        404, f"No printer with slug {printer.slug!r} any more (it was deleted)."
+                    ) from None
                 continue  # another request made it first: wait for it (next round)
             return _fetch(printer, row, token, created=True)
         cached = _from_cache(row, modified)
