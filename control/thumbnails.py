@@ -141,7 +141,10 @@ def printer_thumbnail(*, printer: Printer, path: str, modified: float | None = N
         )
         if claimed:
             if row.state == ThumbnailState.STORED and modified is None:
-                return _stored(row)  # being checked again by another request: this copy meanwhile
+                try:
+                    return _stored(row)  # being checked again by another request: this copy meanwhile
+                except FileNotFoundError:
+                    pass  # gone from the store: wait for the one fetching it
             if time.monotonic() > deadline:
                 raise ThumbnailError(
                     503, f"The thumbnail of {path!r} on printer {printer.slug!r} is still being fetched."
