@@ -253,7 +253,7 @@ export class TemperatureChart {
       axes: [
         {
           ...axis,
-          space: 90,
+          space: 70,
           size: 36,
           values: (u, splits, axisIdx, space, increment) => splits.map((s) => tickLabel(s, increment)),
         },

@@ -2,6 +2,7 @@
 // while the controls are unlocked and the tab is visible) and a line to send G-code.
 import { apiGet, apiSend } from "../lib/api.js";
 import { h } from "../lib/dom.js";
+import { refusal } from "./answers.js";
 import { formatClock } from "../lib/format.js";
 import { isoSeconds } from "./chart-data.js";
 
@@ -95,7 +96,7 @@ export class Console {
       this.message.textContent = `${script}: ${(answer.data && answer.data.result) || "ok"}`;
       this.message.classList.add("pp-ok");
     } else {
-      this.message.textContent = answer.error;
+      this.message.textContent = refusal(answer);
       this.message.classList.add("pp-error");
       if (answer.status === 401 || answer.status === 403) this.onRefused && this.onRefused(answer);
     }

@@ -3,6 +3,7 @@
 // next to the button that made it.
 import { apiGet, apiSend, clearControlToken, controlToken, onControlTokenChange, setControlToken } from "../lib/api.js";
 import { h } from "../lib/dom.js";
+import { refusal } from "./answers.js";
 import { formatBytes, formatDateTime, formatDuration } from "../lib/format.js";
 import { heaterName } from "./chart-data.js";
 
@@ -139,7 +140,7 @@ export class Controls {
     button.disabled = false;
     if (answer.ok) say(out, `Done (${(answer.data && answer.data.result) || "ok"}).`, true);
     else {
-      say(out, answer.error, false);
+      say(out, refusal(answer), false);
       this.refused(answer);
     }
   }
@@ -160,7 +161,7 @@ export class Controls {
       say(out, value ? `Target ${value} °C set.` : "Heater off.", true);
       form.querySelector("input").value = "";
     } else {
-      say(out, answer.error, false);
+      say(out, refusal(answer), false);
       this.refused(answer);
     }
   }
@@ -169,7 +170,7 @@ export class Controls {
     say(this.filesMessage, "Loading…");
     const answer = await apiGet(`${this.base}/files`, { page_size: "100" });
     if (!answer.ok) {
-      say(this.filesMessage, answer.error, false);
+      say(this.filesMessage, refusal(answer), false);
       this.refused(answer);
       return;
     }
@@ -194,7 +195,7 @@ export class Controls {
         button.disabled = false;
         if (answer.ok) say(out, "Started.", true);
         else {
-          say(out, answer.error, false);
+          say(out, refusal(answer), false);
           this.refused(answer);
         }
       },
@@ -228,7 +229,7 @@ export class Controls {
       form.reset();
       this.loadFiles();
     } else {
-      say(out, answer.error, false);
+      say(out, refusal(answer), false);
       this.refused(answer);
     }
   }

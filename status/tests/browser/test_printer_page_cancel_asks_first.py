@@ -1,8 +1,11 @@
 """Cancel asks in a dialog first: dismissed, the printer goes on printing; confirmed, the print is cancelled."""
 
+import pytest
 from playwright.sync_api import expect
 
 from status.tests.browser.conftest import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 
 def test_cancel_asks_first_and_only_a_confirmation_cancels(farm_site):

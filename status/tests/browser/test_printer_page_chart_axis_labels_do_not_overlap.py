@@ -17,6 +17,8 @@ from django.utils import timezone
 from status.models import Printer
 from status.services import snapshots_record
 from status.tests.factories import make_status
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 printer = Printer.objects.get(slug="alpha")
 now = timezone.now()
 seconds = [*range(30, 7200, 10), *range(7200, 26 * 3600, 60), *range(26 * 3600, 8 * 86400, 600)]

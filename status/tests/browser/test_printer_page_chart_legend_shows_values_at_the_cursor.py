@@ -15,6 +15,8 @@ from django.utils import timezone
 from status.models import Printer
 from status.services import snapshots_record
 from status.tests.factories import make_status
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 printer = Printer.objects.get(slug="alpha")
 now = timezone.now()
 items = [

@@ -5,10 +5,13 @@ import subprocess
 import sys
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import PROJECT_ROOT
 from status.tests.browser.conftest import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 
 def test_a_new_printers_chart_fills_from_live_data(farm_site, moonraker_printer):

@@ -5,9 +5,12 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from status.tests.browser.conftest import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 
 def test_job_history_filters_by_status_and_exports_the_filtered_csv(farm_site):

@@ -1,8 +1,11 @@
 """Pause and Resume on the printer page pause and resume the real printer (klippy's print_stats)."""
 
+import pytest
 from playwright.sync_api import expect
 
 from status.tests.browser.conftest import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 
 def test_pause_and_resume_from_the_page_change_the_printer(farm_site):

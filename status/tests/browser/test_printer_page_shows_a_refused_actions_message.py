@@ -1,8 +1,11 @@
 """A control the server refuses shows the server's own message next to the button that made it."""
 
+import pytest
 from playwright.sync_api import expect
 
 from status.tests.browser.conftest import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 
 def _unlock(site, page, slug):

@@ -1,6 +1,9 @@
 """The controls, files and console appear only after the control token was entered, kept in this tab only."""
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 
 def test_the_token_form_gates_the_controls(farm_site):
