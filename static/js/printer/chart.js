@@ -92,6 +92,11 @@ export class TemperatureChart {
       attributeFilter: ["data-theme"],
     });
     window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.rebuild());
+    // A range of history is read again every minute (not while the cursor reads a value off it).
+    setInterval(() => {
+      const reading = this.plot && this.plot.cursor.idx !== null && this.plot.cursor.idx !== undefined;
+      if (this.range !== "live" && !this.loading && !reading && document.visibilityState === "visible") this.load();
+    }, 60_000);
   }
 
   async select(range) {

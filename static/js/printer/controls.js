@@ -89,8 +89,10 @@ export class Controls {
     say(this.tokenMessage, "");
     for (const part of this.root.querySelectorAll(".pp-unlocked")) part.hidden = false;
     for (const note of this.root.querySelectorAll(".pp-locked-note")) note.hidden = true;
-    if (this.root.dataset.sourceKind !== "demo") this.loadFiles();
-    else say(this.filesMessage, "A demo printer has no files.");
+    const demo = this.root.dataset.sourceKind === "demo";
+    this.root.querySelector('[data-testid="file-tools"]').hidden = demo;
+    this.root.querySelector('[data-testid="no-files"]').hidden = !demo;
+    if (!demo) this.loadFiles();
     this.onUnlock && this.onUnlock();
   }
 
