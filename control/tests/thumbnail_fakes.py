@@ -16,13 +16,14 @@ def serve_file(
     thumbnails=((PNG, 300, 200),),
     modified: float = MODIFIED,
     size_listed: int | None = None,
+    extension: str = "png",
 ):
     """The fake answers metadata for ``name`` (at ``modified``) listing ``thumbnails``, and serves their bytes."""
     folder = name.rpartition("/")[0]
     base = name.rpartition("/")[2].rsplit(".", 1)[0]
     listed = []
     for content, width, height in thumbnails:
-        relative = f".thumbs/{base}-{width}x{height}.png"
+        relative = f".thumbs/{base}-{width}x{height}.{extension}"
         listed.append(
             {"width": width, "height": height, "size": size_listed or len(content), "relative_path": relative}
         )
