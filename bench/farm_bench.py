@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/farm_bench.py                      # 200 printers, 30 s window
     .venv/bin/python bench/farm_bench.py --printers 50 --seconds 10 --no-write
+    .venv/bin/python bench/farm_bench.py --compare-css '*{animation:none!important;transition:none!important}'
 
 What runs, all on 127.0.0.1:
 - a fresh SQLite database (temporary folder), migrated, with ``--printers`` enabled demo printers
@@ -17,7 +18,12 @@ What runs, all on 127.0.0.1:
 Measured after ``--settle`` seconds on the page, over ``--seconds`` seconds:
 - main thread busy: the page's CDP ``Performance.getMetrics`` TaskDuration (the renderer main
   thread's task time) delta divided by the wall-time delta (its Timestamp), sampled every second
-  for the worst one-second window too; ScriptDuration / RecalcStyleDuration / LayoutDuration split it;
+  for the worst one-second window too; twice: in wall time (timeDomain timeTicks) and in the
+  thread's CPU time (threadTicks); ScriptDuration / RecalcStyleDuration / LayoutDuration split it.
+  On an idle machine the wall-time share is the verdict. On a loaded one (load average above the
+  cores) the renderer waits for a CPU inside its tasks, so the verdict is the larger of the CPU-time
+  share and the CPU one frame costs times 60 frames/s (what an idle machine would draw), at most 100 %;
+  the main thread's CPU from /proc cross-checks it;
 - long tasks: a PerformanceObserver for ``longtask`` entries (> 50 ms): count and the longest;
 - frames: a requestAnimationFrame loop in the page: frames per second, the longest gap between
   frames and the gaps over 50 ms;
@@ -26,6 +32,9 @@ Measured after ``--settle`` seconds on the page, over ``--seconds`` seconds:
   printer cards whose text changed in each second (cards: ``--card-selector``, default the most
   numerous of a few candidates, e.g. ``[data-printer]``);
 - CPU of every Chromium process and of daphne (utime + stime from /proc) as a share of one core.
+
+``--css`` adds CSS to the page; ``--compare-css CSS`` measures again with it and adds those rows
+(to try a fix before making it).
 
 Target (issue #11): 200 printers at 1 update/s each, the main thread under 30 % busy.
 Prints a table and writes its own section of bench/RESULTS.md (between <!-- farm_bench --> and
@@ -388,7 +397,7 @@ def metrics(cdp) -> dict[str, float]:
     return {item["name"]: item["value"] for item in cdp.send("Performance.getMetrics")["metrics"]}
 
 
-def measure(args, farm: Farm) -> dict:
+def measure(args, farm: Farm, css_extra: str | None = None, screenshot: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -396,6 +405,13 @@ def measure(args, farm: Farm) -> dict:
         try:
             context = browser.new_context(viewport=VIEWPORT)
             context.add_init_script(INIT_SCRIPT)
+            if css_extra:
+                css = json.dumps(css_extra)
+                context.add_init_script(
+                    "document.addEventListener('DOMContentLoaded', () => {"
+                    f" const style = document.createElement('style'); style.textContent = {css};"
+                    " document.head.append(style); });"
+                )
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
@@ -456,10 +472,10 @@ def measure(args, farm: Farm) -> dict:
             load_after = os.getloadavg()
             long_tasks = page.evaluate("(from) => window.__farmBench.longTasks.slice(from)", first_long)
             long_error = page.evaluate("() => window.__farmBench.longTaskError || null")
-            if args.screenshot:
-                args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(args.screenshot))
-                log(f"screenshot: {args.screenshot}")
+            if screenshot:
+                screenshot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(screenshot))
+                log(f"screenshot: {screenshot}")
             context.close()
         finally:
             browser.close()
@@ -489,6 +505,8 @@ def measure(args, farm: Farm) -> dict:
         "long_task_ms_total": sum(d for _, d in long_tasks),
         "long_task_error": long_error,
         "fps": frames / wall,
+        "cpu_ms_per_frame": (last_cpu["TaskDuration"] - first_cpu["TaskDuration"]) * 1000 / max(1, frames),
+        "loaded": max(load_before[0], os.getloadavg()[0]) > (os.cpu_count() or 1),
         "max_frame_gap_ms": last["maxFrameGap"],
         "slow_frames": last["slowFrames"] - first["slowFrames"],
         "messages_per_s": (last["messages"] - first["messages"]) / wall,
@@ -517,32 +535,41 @@ def measure(args, farm: Farm) -> dict:
 def rows_of(r: dict, printers: int) -> list[tuple[str, str, str, str]]:
     # Arriving: the page gets what the server sends (an own client of the bench counts that).
     arriving = r["status_per_s"] >= 0.95 * r["server_status_per_s"] and r["status_per_s"] > 0
-    # When the server sent fewer than N/s (a loaded machine), the page's CPU per status scaled to N/s;
-    # all its CPU is counted per status, timers included, so this errs high.
-    projected = r["cpu_ms_per_status"] * printers / 1000
-    full = r["status_per_s"] >= 0.95 * printers
-    verdict_busy = r["cpu"] if full else max(r["cpu"], projected)
+    # With N updates/s every 16.7 ms frame has a changed card, so an unloaded machine runs up to
+    # 60 frames/s: the main-thread CPU one frame costs here (its statuses included) times 60, at most 100 %.
+    projected = min(1.0, r["cpu_ms_per_frame"] * 60 / 1000)
+    loaded = r["loaded"]
+    if loaded:
+        # The wall-time share is the renderer waiting for a CPU; judge by CPU time and the projection.
+        verdict_busy, basis = max(r["cpu"], projected), "CPU time and the 60 frames/s projection (machine loaded)"
+    else:
+        verdict_busy, basis = r["busy"], "wall time"
     met = "met" if verdict_busy < TARGET_BUSY else "missed"
     return [
         (
-            f"Main thread busy, {printers} printers at 1 update/s: main-thread CPU time"
-            f" (CDP TaskDuration, threadTicks) / wall time, {r['wall']:.0f} s",
-            f"{r['cpu'] * 100:.1f} % (worst second {r['cpu_worst_second'] * 100:.1f} %); script {r['script'] * 100:.1f} %,"
-            f" style {r['style'] * 100:.1f} %, layout {r['layout'] * 100:.1f} %"
-            + ("" if full else f"; scaled to {printers} statuses/s: {projected * 100:.1f} %"),
+            f"Main thread busy, {printers} printers at 1 update/s (judged by {basis})",
+            f"{verdict_busy * 100:.1f} %",
             f"< {TARGET_BUSY * 100:.0f} %",
             met if arriving else f"{met} (but updates missing)",
         ),
         (
-            "Main thread busy in wall time (CDP TaskDuration, timeTicks; counts the time the OS gave other processes"
-            " while a task ran)",
+            f"Main thread busy in wall time (CDP TaskDuration, timeTicks, / wall time over {r['wall']:.0f} s; includes the"
+            " time the OS ran other processes while a task ran)",
             f"{r['busy'] * 100:.1f} % (worst second {r['busy_worst_second'] * 100:.1f} %)",
             "(reported)",
             "-",
         ),
         (
-            "Main-thread CPU per status message received",
-            f"{r['cpu_ms_per_status']:.2f} ms",
+            "Main thread busy in CPU time (CDP TaskDuration, threadTicks, / wall time)",
+            f"{r['cpu'] * 100:.1f} % (worst second {r['cpu_worst_second'] * 100:.1f} %); script {r['script'] * 100:.1f} %,"
+            f" style {r['style'] * 100:.1f} %, layout {r['layout'] * 100:.1f} %",
+            "(reported)",
+            "-",
+        ),
+        (
+            "Main-thread CPU per frame / per status message received",
+            f"{r['cpu_ms_per_frame']:.1f} ms per frame (x 60 frames/s: {projected * 100:.0f} %);"
+            f" {r['cpu_ms_per_status']:.2f} ms per status",
             "(reported)",
             "-",
         ),
@@ -617,6 +644,13 @@ def write_results(rows, r: dict, args, version: str, write: bool) -> None:
         "the machine is loaded and the renderer waits for a CPU); the worst second is the largest one-second delta. "
         "The bench's own once-a-second sampling (card texts, counters) is included.",
     ]
+    if r["loaded"]:
+        notes.append(
+            f"The machine was loaded (load average above its {os.cpu_count()} cores): the renderer waited for a CPU"
+            " inside its tasks, so the wall-time share is mostly that wait and frames were rare. The verdict takes the"
+            " larger of the CPU-time share and the projection: the CPU one frame took here, times 60 frames/s (with"
+            " updates every few milliseconds an unloaded machine draws up to 60 frames/s), at most 100 %."
+        )
     if r["errors"]:
         notes.append(f"JavaScript errors on the page: {'; '.join(r['errors'][:3])}")
     lines = [
@@ -626,7 +660,9 @@ def write_results(rows, r: dict, args, version: str, write: bool) -> None:
         f"`bench/farm_bench.py --printers {args.printers} --seconds {args.seconds}` on "
         f"{datetime.now(UTC).isoformat(timespec='seconds')} ({machine}; {chromium or 'Chromium'} headless, "
         f"1920x1080, through Playwright; one daphne in embedded mode, its bridge sampling {args.printers} demo printers "
-        f"once a second over /ws/status, SQLite; everything on 127.0.0.1; settled {args.settle} s; {version}).",
+        f"once a second over /ws/status, SQLite; everything on 127.0.0.1; settled {args.settle} s"
+        + (f"; extra CSS `{args.css}`" if args.css else "")
+        + f"; {version}).",
         "",
         "| measure | result | target | |",
         "| --- | --- | --- | --- |",
@@ -661,6 +697,15 @@ def main() -> None:
     parser.add_argument("--no-screenshot", action="store_true")
     parser.add_argument("--log-level", default="warning", help="LOG_LEVEL of daphne (default warning)")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--css", help="extra CSS added to the page (to try a change, e.g. '.card{content-visibility:auto}')"
+    )
+    parser.add_argument(
+        "--compare-css",
+        action="append",
+        default=[],
+        help="measure again with this CSS added and add its rows (repeatable; to try a fix)",
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing (apt-get install chromium)")
@@ -674,7 +719,8 @@ def main() -> None:
         farm = Farm(Path(tmp), args.printers, args.log_level)
         try:
             farm.start()
-            result = measure(args, farm)
+            result = measure(args, farm, args.css, args.screenshot)
+            compared = [measure(args, farm, css) for css in args.compare_css]
         except BaseException:
             tail = farm.log_tail()
             if tail:
@@ -685,7 +731,20 @@ def main() -> None:
         errors = [line for line in farm.log_tail(10**7).splitlines() if re.search(r"\b(ERROR|Traceback)\b", line)]
         if errors:
             log(f"daphne logged {len(errors)} error lines, the first: {errors[:3]}")
-    write_results(rows_of(result, args.printers), result, args, version, not args.no_write)
+    rows = rows_of(result, args.printers)
+    for css, other in zip(args.compare_css, compared, strict=True):
+        head, wall, cpu, per_frame = rows_of(other, args.printers)[:4]
+        frames = f"{other['fps']:.1f} frames/s, {other['status_per_s']:.0f} statuses/s arriving"
+        rows += [
+            (f"With `{css}` added: {head[0][0].lower()}{head[0][1:]}", head[1], head[2], head[3]),
+            (
+                f"With `{css}` added: wall time / CPU time / per frame",
+                f"{wall[1]}; {cpu[1]}; {per_frame[1]}; {frames}",
+                "(reported)",
+                "-",
+            ),
+        ]
+    write_results(rows, result, args, version, not args.no_write)
 
 
 if __name__ == "__main__":
