@@ -2,6 +2,8 @@
 print on Moonraker), error (klippy reports an error) and offline (Moonraker gone, with the
 connection problem named), and the summary line counts it."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,7 +41,18 @@ def test_every_state_shows_on_its_card(farm_site):
     farm_site.start_print("alpha", "long.gcode", layers=40, lines_per_layer=30)
     shows(page, "alpha", "printing")
     alpha_card = page.locator('[data-printer="alpha"]')
+    expect(alpha_card.locator("h2 a")).to_have_attribute("href", "/printers/alpha")
     expect(alpha_card.locator("[data-field=file]")).to_have_text("long.gcode")
+    expect(alpha_card.locator("[data-field=progress]")).to_have_text(re.compile(r"^\d+\.\d %$"))
+    expect(alpha_card.locator("[data-field=layer]")).to_have_text(re.compile(r"^Layer \d+ / 40$"))
+    expect(alpha_card.locator("[data-field=elapsed]")).to_have_text(re.compile(r"^Elapsed \d+ (s|min)$"))
+    # ETA as a 24 h clock time and as a duration from now.
+    expect(alpha_card.locator("[data-field=eta]")).to_have_text(re.compile(r"^ETA \d\d:\d\d \((in \d+ (s|min)|now)\)$"))
+
+    # Heaters with their targets.
+    beta.result("POST", "/printer/gcode/script", script="M104 S210")
+    extruder = page.locator('[data-printer="beta"] [data-component="extruder"]')
+    expect(extruder).to_contain_text(re.compile(r"\d+\.\d / 210 °C"))
 
     alpha.result("POST", "/printer/print/pause")
     shows(page, "alpha", "paused")
