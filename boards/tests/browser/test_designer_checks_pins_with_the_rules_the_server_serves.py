@@ -99,7 +99,7 @@ def test_the_designer_says_when_it_cannot_load_the_rules(server, chromium_page, 
     status = page.get_by_test_id("rules-status")
     expect(status).to_be_visible()
     expect(status).to_contain_text("Could not load the MCU pin rules")
-    expect(status).to_contain_text("HTTP 503" if failure == "http-503" else "the server did not answer")
+    expect(status).to_contain_text("HTTP 503" if failure == "http-503" else "could not be reached")
     expect(status).to_contain_text("MCU pin names are not checked as you type")
     assert not page.evaluate("() => window.boardDesigner.rulesLoaded")
 

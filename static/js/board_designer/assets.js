@@ -1,5 +1,6 @@
 // The list of approved board images (GET /api/board-assets/).
 
+import { getJson } from "./http.js";
 import { chooseAsset } from "./images.js";
 import { root, state } from "./state.js";
 import { $, h } from "./util.js";
@@ -8,9 +9,7 @@ export async function loadAssets(url) {
   const list = $("#asset-list");
   const append = Boolean(url);
   try {
-    const response = await fetch(url || `${root.dataset.assetsUrl}?page_size=24`, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const page = await response.json();
+    const page = await getJson(url || `${root.dataset.assetsUrl}?page_size=24`);
     const items = page.results.map((asset) => {
       const button = h(
         "button",

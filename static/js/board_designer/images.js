@@ -1,5 +1,6 @@
 // Images: the background's size, the definition's image entry, choosing an approved asset or a local file.
 
+import { get } from "./http.js";
 import { render } from "./render.js";
 import { sha256Hex } from "./sha256.js";
 import { IMAGE_KEY, MAX_STORED_IMAGE_CHARS, root, state } from "./state.js";
@@ -62,34 +63,29 @@ export async function chooseAsset(asset) {
 }
 
 export async function refreshAsset(assetId) {
-  try {
-    const response = await fetch(`${root.dataset.assetsUrl}${encodeURIComponent(assetId)}/`, {
-      headers: { Accept: "application/json" },
-    });
-    if (!response.ok) {
-      if (state.background && state.background.assetId === assetId) {
-        state.background.missing = true;
-        state.background.note = `The board image ${assetId} is no longer available (HTTP ${response.status}).`;
-        render({ rebuild: false });
-      }
-      return;
-    }
-    const asset = await response.json();
+  const answer = await get(`${root.dataset.assetsUrl}${encodeURIComponent(assetId)}/`);
+  if (answer.status === 0) return; // offline: keep the stored link
+  if (!answer.ok) {
     if (state.background && state.background.assetId === assetId) {
-      Object.assign(state.background, {
-        url: asset.file_url,
-        title: asset.title || state.background.title,
-        width: asset.width || state.background.width,
-        height: asset.height || state.background.height,
-        sha256: asset.sha256 || state.background.sha256,
-        missing: false,
-        note: "",
-      });
-      save();
+      state.background.missing = true;
+      state.background.note = `The board image ${assetId} is no longer available (HTTP ${answer.status}).`;
       render({ rebuild: false });
     }
-  } catch (error) {
-    // offline: keep the stored link
+    return;
+  }
+  const asset = answer.data;
+  if (asset && typeof asset === "object" && state.background && state.background.assetId === assetId) {
+    Object.assign(state.background, {
+      url: asset.file_url,
+      title: asset.title || state.background.title,
+      width: asset.width || state.background.width,
+      height: asset.height || state.background.height,
+      sha256: asset.sha256 || state.background.sha256,
+      missing: false,
+      note: "",
+    });
+    save();
+    render({ rebuild: false });
   }
 }
 

@@ -2,6 +2,7 @@
 
 import { DESIGNER_SOURCE_ID, newDoc } from "./document.js";
 import { commit } from "./history.js";
+import { getJson } from "./http.js";
 import { refreshAsset } from "./images.js";
 import { render } from "./render.js";
 import { composePinValue, rules } from "./rules.js";
@@ -127,9 +128,7 @@ export async function searchCatalog(url) {
     url = `${root.dataset.boardsUrl}?${params}`;
   }
   try {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const page = await response.json();
+    const page = await getJson(url);
     const items = page.results.map((board) =>
       h(
         "li",
@@ -156,11 +155,7 @@ export async function importCatalogBoard(boardId) {
   const status = $("#import-status");
   status.textContent = `Loading ${boardId}…`;
   try {
-    const response = await fetch(`${root.dataset.boardsUrl}${encodeURIComponent(boardId)}/`, {
-      headers: { Accept: "application/json" },
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    importDefinition(await response.json(), `the catalog (${boardId})`);
+    importDefinition(await getJson(`${root.dataset.boardsUrl}${encodeURIComponent(boardId)}/`), `the catalog (${boardId})`);
   } catch (error) {
     status.textContent = `Could not load ${boardId}: ${error.message}.`;
   }

@@ -18,7 +18,8 @@
 // Modules: state (shared state), rules, document (the board model), history,
 // storage, images, view (zoom, pan), geometry, pointer, keyboard, tools, problems,
 // definition (export), import (files, catalog), assets, server (validate, Klipper
-// config), render / canvas / inspector, wiring (event listeners), sha256, util, dom.
+// config), render / canvas / inspector, wiring (event listeners), http (requests through
+// ../lib/api.js), sha256, util, dom.
 
 import { loadAssets } from "./assets.js";
 import { buildDefinition } from "./definition.js";

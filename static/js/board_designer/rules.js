@@ -7,6 +7,7 @@
 // Until they arrive, or when they cannot be loaded, the checks that need them are skipped
 // (the server still checks everything on export) and the page says so.
 
+import { getJson } from "./http.js";
 import { root } from "./state.js";
 
 export const rules = {
@@ -40,21 +41,6 @@ export function matches(pattern, value) {
 
 function regex(source) {
   return typeof source === "string" ? new RegExp(source) : null;
-}
-
-async function getJson(url) {
-  let response;
-  try {
-    response = await fetch(url, { headers: { Accept: "application/json" } });
-  } catch (error) {
-    throw new Error(`the server did not answer: ${error.message}`);
-  }
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  try {
-    return await response.json();
-  } catch (error) {
-    throw new Error("the answer is not JSON");
-  }
 }
 
 function applyPinRules(served) {

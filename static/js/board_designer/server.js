@@ -1,19 +1,11 @@
 // Talking to the server: check the definition (POST /api/boards/validate), the Klipper config, downloads.
 
 import { buildDefinition, exportIndex } from "./definition.js";
+import { postDefinition } from "./http.js";
 import { keyForPath } from "./problems.js";
 import { render } from "./render.js";
 import { root, state } from "./state.js";
 import { $, h, plural } from "./util.js";
-
-async function postDefinition(url, definition) {
-  return fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json, text/plain" },
-    body: JSON.stringify(definition),
-    credentials: "omit", // the endpoints are pure computations; no session, no CSRF token
-  });
-}
 
 function showServerErrors(errors, index) {
   state.serverErrors = errors.map((error) => ({
@@ -23,14 +15,12 @@ function showServerErrors(errors, index) {
   }));
 }
 
-async function readErrorBody(response) {
-  try {
-    const body = await response.json();
-    const detail = Array.isArray(body.detail) ? body.detail.join(" ") : String(body.detail || "");
-    return { detail, errors: Array.isArray(body.errors) ? body.errors : [] };
-  } catch (error) {
-    return { detail: `HTTP ${response.status}`, errors: [] };
-  }
+// The refusal's detail and problems; a failure without a JSON body is named by its HTTP status.
+function errorBody(answer) {
+  const body = answer.data;
+  if (!body || typeof body !== "object") return { detail: `HTTP ${answer.status}`, errors: [] };
+  const detail = Array.isArray(body.detail) ? body.detail.join(" ") : String(body.detail || "");
+  return { detail, errors: Array.isArray(body.errors) ? body.errors : [] };
 }
 
 export async function checkDefinition() {
@@ -44,12 +34,11 @@ export async function checkDefinition() {
   $('[data-action="download-anyway"]').hidden = true;
   let verdict;
   try {
-    const response = await postDefinition(root.dataset.validateUrl, definition);
-    if (!response.ok) {
-      const body = await readErrorBody(response);
-      throw new Error(body.detail || `HTTP ${response.status}`);
-    }
-    verdict = await response.json();
+    const answer = await postDefinition(root.dataset.validateUrl, definition);
+    if (answer.status === 0) throw new Error(answer.error);
+    if (!answer.ok) throw new Error(errorBody(answer).detail || `HTTP ${answer.status}`);
+    if (!answer.data || typeof answer.data !== "object") throw new Error("the answer is not JSON");
+    verdict = answer.data;
   } catch (error) {
     status.textContent = `The server could not check the definition: ${error.message}`;
     status.className = "validation-status bad";
@@ -93,18 +82,19 @@ export async function exportKlipper() {
   status.textContent = "Generating the Klipper config…";
   status.className = "validation-status";
   try {
-    const response = await postDefinition(root.dataset.klipperUrl, definition);
-    if (!response.ok) {
-      const body = await readErrorBody(response);
+    const answer = await postDefinition(root.dataset.klipperUrl, definition);
+    if (answer.status === 0) throw new Error(answer.error);
+    if (!answer.ok) {
+      const body = errorBody(answer);
       showServerErrors(body.errors, index);
       state.lastCheck = { definition, valid: false, docJson: JSON.stringify(state.doc) };
-      status.textContent = `No Klipper config: ${body.detail || `HTTP ${response.status}`} (${plural(state.serverErrors.length, "problem")} below)`;
+      status.textContent = `No Klipper config: ${body.detail || `HTTP ${answer.status}`} (${plural(state.serverErrors.length, "problem")} below)`;
       status.className = "validation-status bad";
       if (box.open) box.close();
       render({ rebuild: false });
       return;
     }
-    const text = await response.text();
+    const text = typeof answer.data === "string" ? answer.data : "";
     state.serverErrors = [];
     $("#klipper-cfg").value = text;
     $("#copy-status").textContent = "";
