@@ -105,17 +105,18 @@ export class StatusPanel {
       return;
     }
     body.querySelector(".pp-empty")?.remove();
-    for (const reading of sorted) {
+    sorted.forEach((reading, index) => {
       let entry = this.heaterRows.get(reading.component);
       if (!entry) {
         entry = this.heaterRow(reading);
         this.heaterRows.set(reading.component, entry);
       }
-      body.append(entry.row); // keeps the order; rows with a half-typed target stay the same element
+      // Moved only when out of place: moving a row would take the focus from a half-typed target.
+      if (body.children[index] !== entry.row) body.insertBefore(entry.row, body.children[index] || null);
       entry.value.textContent = formatTemperature(reading.actual, reading.target);
       entry.value.dataset.actual = String(reading.actual);
       entry.value.dataset.target = reading.target === null ? "" : String(reading.target);
-    }
+    });
   }
 
   heaterRow(reading) {

@@ -5,9 +5,12 @@ import re
 import subprocess
 import sys
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import PROJECT_ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 # Eight days of readings: every 10 minutes, the last 26 hours every minute, the last two hours every 10 s.
 SEED = """
@@ -18,7 +21,6 @@ from status.models import Printer
 from status.services import snapshots_record
 from status.tests.factories import make_status
 
-pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 printer = Printer.objects.get(slug="alpha")
 now = timezone.now()
 seconds = [*range(30, 7200, 10), *range(7200, 26 * 3600, 60), *range(26 * 3600, 8 * 86400, 600)]

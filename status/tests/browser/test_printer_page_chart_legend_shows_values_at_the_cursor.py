@@ -4,9 +4,12 @@ import re
 import subprocess
 import sys
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import PROJECT_ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 # Steady readings every 10 s from 50 to 10 minutes ago: extruder 200 °C (target 210), bed 60 °C (target 60).
 SEED = """
@@ -16,7 +19,6 @@ from status.models import Printer
 from status.services import snapshots_record
 from status.tests.factories import make_status
 
-pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 printer = Printer.objects.get(slug="alpha")
 now = timezone.now()
 items = [

@@ -22,13 +22,17 @@ def test_heater_targets_from_the_page_reach_the_printer(farm_site):
     extruder = page.locator("tr[data-component=extruder]")
     bed = page.locator("tr[data-component=heater_bed]")
 
-    extruder.get_by_test_id("target-input").fill("185")
+    # Typed slowly while the bed heats (statuses several times a second): the row keeps the focus.
+    klippy.result("POST", "/printer/gcode/script", script="M140 S40")
+    extruder.get_by_test_id("target-input").click()
+    extruder.get_by_test_id("target-input").press_sequentially("185", delay=400)
+    expect(extruder.get_by_test_id("target-input")).to_have_value("185")
     extruder.get_by_test_id("target-set").click()
     expect(extruder.get_by_test_id("target-message")).to_have_text("Target 185 °C set.")
     wait_for(lambda: target(klippy, "extruder") == 185.0, timeout=10, what="extruder target 185")
     expect(extruder.get_by_test_id("heater-value")).to_contain_text("/ 185 °C")
 
-    bed.get_by_test_id("target-input").fill("60")
+    bed.get_by_test_id("target-input").fill("60")  # replaces the 40 set above
     bed.get_by_test_id("target-input").press("Enter")
     wait_for(lambda: target(klippy, "heater_bed") == 60.0, timeout=10, what="bed target 60")
     assert target(klippy, "extruder") == 185.0
