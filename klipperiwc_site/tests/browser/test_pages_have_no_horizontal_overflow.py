@@ -2,7 +2,8 @@
 Chromium: the document is no wider than the window and no element reaches past it (or scrolls
 sideways in its own box), with the live content in: a printing card with a long file name and a
 thumbnail, an error with Klipper's long message, a long printer name with many tags, an
-unreachable printer, and the controls shown (the control token entered)."""
+unreachable printer, and the controls shown (the control token entered). The farm also in its
+wall mode (``?wall=1``: bigger type, no controls)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.moonraker]
 
 def test_the_farm_has_no_horizontal_overflow(varied_farm):
     failures = []
-    for width in WIDTHS:
-        page = open_page(varied_farm.site, "/", width=width, height=HEIGHTS[width])
+    for path, width in [("/", width) for width in WIDTHS] + [("/?wall=1", width) for width in WIDTHS]:
+        page = open_page(varied_farm.site, path, width=width, height=HEIGHTS[width])
         farm_content_arrived(page)
         try:
-            assert_no_horizontal_overflow(page, f"/ at {width} px")
+            assert_no_horizontal_overflow(page, f"{path} at {width} px")
         except AssertionError as exc:
             failures.append(str(exc))
         page.context.close()

@@ -1,6 +1,6 @@
 """Screenshots kept as test artifacts (issue #11): the farm in the light and the dark theme on a
-375 px phone and a 1920 px wall screen, and the printer page (light and dark, both widths), with
-the live content of ``varied_farm``. They land in test-artifacts/screenshots/ (or
+375 px phone and a 1920 px wall screen, in its wall mode (``?wall=1``) too, and the printer page
+(light and dark, both widths), with the live content of ``varied_farm``. They land in test-artifacts/screenshots/ (or
 $KLIPPERIWC_SCREENSHOT_DIR), named ``<page>-<theme>-<width>.png``; the test prints where.
 
 The pictures are checked too: as wide as the window (nothing sticks out of a full-page shot) and
@@ -28,6 +28,7 @@ def test_screenshots_of_the_farm_and_the_printer_page(varied_farm):
     slug = varied_farm.printing
     pages = {
         "farm": ("/", farm_content_arrived),
+        "farm-wall": ("/?wall=1", farm_content_arrived),
         "printer": (f"/printers/{slug}", lambda p: printer_content_arrived(p, varied_farm, slug)),
     }
     taken = {}
