@@ -142,8 +142,15 @@ def luminance(rgb: list[float]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+# Cards skipped by content-visibility: auto (off-screen) are laid out as they will be once
+# scrolled to, so the measure sees every one of them, not just those on the screen.
+RENDER_ALL = "* { content-visibility: visible !important; }"
+
+
 def assert_no_horizontal_overflow(page, where: str) -> None:
+    style = page.add_style_tag(content=RENDER_ALL)
     measured = page.evaluate(OVERFLOW)
+    style.evaluate("(element) => element.remove()")
     problems = []
     if measured["scrollWidth"] > measured["innerWidth"]:
         problems.append(
