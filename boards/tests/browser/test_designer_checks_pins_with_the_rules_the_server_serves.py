@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from boards.tests.browser.conftest import get_json
+from klipperiwc_site.tests.browser.layout import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -102,6 +103,7 @@ def test_the_designer_says_when_it_cannot_load_the_rules(server, chromium_page, 
     expect(status).to_contain_text("HTTP 503" if failure == "http-503" else "could not be reached")
     expect(status).to_contain_text("MCU pin names are not checked as you type")
     assert not page.evaluate("() => window.boardDesigner.rulesLoaded")
+    screenshot(page, f"board-designer-rules-unavailable-{failure}")
 
     # The rest works: connectors and pins are edited, pins are not judged without rules,
     # and the schema's lists (which did load) fill the selects.
