@@ -100,6 +100,7 @@ export class Card {
     });
     this.set("name", printer.name, (value) => {
       setText(this.nameLink, value);
+      this.nameLink.title = value; // the full name where the card cuts it short
       this.checkbox.setAttribute("aria-label", `Select ${value}`);
     });
     const problem = this.updateConnection(printer.connection);
