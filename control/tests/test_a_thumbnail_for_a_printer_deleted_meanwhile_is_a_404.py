@@ -10,7 +10,7 @@ from control.models import PrinterThumbnail
 from control.thumbnails import ThumbnailError, printer_thumbnail
 from status.models import Printer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_deleted_printer_is_a_404(fake_moonraker, moonraker_row):

@@ -11,7 +11,7 @@ from control.models import PrinterThumbnail
 from control.tests.conftest import Answer, stored_thumbnails
 from control.tests.thumbnail_fakes import PNG, serve_file
 
-pytestmark = [pytest.mark.on_postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.on_postgresql, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 REQUESTS = 8
 
 
