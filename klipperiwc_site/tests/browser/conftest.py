@@ -122,6 +122,15 @@ def varied_farm(farm_site_with) -> VariedFarm:  # noqa: F811 (the fixture import
     return VariedFarm(site=site, printing="alpha", error="beta", demo="workshop", unreachable="gone")
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Say where this run's screenshots are (test artifacts to look at)."""
+    from klipperiwc_site.tests.browser.layout import SCREENSHOTS, TAKEN
+
+    if TAKEN:
+        terminalreporter.write_sep("-", "screenshots")
+        terminalreporter.write_line(f"{len(TAKEN)} screenshots in {SCREENSHOTS}/: {', '.join(p.name for p in TAKEN)}")
+
+
 def open_page(site: FarmSite, path: str, *, width: int, height: int, color_scheme: str = "light", token: bool = True):
     """A new page of ``site`` at ``width`` x ``height`` showing ``path`` (network quiet).
 

@@ -13,6 +13,7 @@ from conftest import PROJECT_ROOT
 WIDTHS = (375, 768, 1920)
 HEIGHTS = {375: 812, 768: 1024, 1920: 1080}
 SCREENSHOTS = Path(os.environ.get("KLIPPERIWC_SCREENSHOT_DIR") or PROJECT_ROOT / "test-artifacts" / "screenshots")
+TAKEN: list[Path] = []  # this run's screenshots, named at the end of the run (conftest.py)
 
 # The page's horizontal overflow: the document wider than the window, and every element
 # that reaches past the window's left or right edge (or scrolls sideways inside its own
@@ -174,4 +175,5 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
+    TAKEN.append(path)
     return path
