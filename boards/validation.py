@@ -46,7 +46,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError as JsonSchemaError
 
 BOARDS_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = BOARDS_DIR / "schema" / "board-definition.v1.json"
@@ -128,16 +129,34 @@ def schema_load() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+_SCHEMA_PATTERN = Draft202012Validator.VALIDATORS["pattern"]
+
+
+def _pattern_to_the_end(validator, pattern, instance, schema):
+    """JSON Schema's ``pattern`` as JavaScript reads it: ``$`` is the end of the string.
+
+    jsonschema uses Python's re.search, where ``$`` also matches before a final newline, so
+    "PC8\n" passed ``^...$`` and the newline reached the generated [board_pins].
+    """
+    if validator.is_type(instance, "string") and pattern.endswith("$") and instance.endswith("\n"):
+        yield JsonSchemaError(f"{instance!r} does not match {pattern!r}")
+        return
+    yield from _SCHEMA_PATTERN(validator, pattern, instance, schema)
+
+
+_DefinitionValidator = validators.extend(Draft202012Validator, {"pattern": _pattern_to_the_end})
+
+
 @cache
 def _schema_validator() -> Draft202012Validator:
     schema = schema_load()
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return _DefinitionValidator(schema)
 
 
 def pin_name_valid(family: str, name: str) -> bool:
     pattern = PIN_NAMES.get(family)
-    return bool(pattern and pattern.match(name))
+    return bool(pattern and pattern.fullmatch(name))
 
 
 def pin_adc_capable(family: str, chip: str, name: str) -> bool:
@@ -151,7 +170,7 @@ def pin_adc_capable(family: str, chip: str, name: str) -> bool:
     if table is not None:
         return name in table
     rule = ADC_FAMILY_RULES.get(family)
-    return bool(rule.match(name)) if rule else True
+    return bool(rule.fullmatch(name)) if rule else True
 
 
 def alias_name(connector_id: str, number: object) -> str:
@@ -165,7 +184,7 @@ def alias_problem(name: str) -> str | None:
     if bad:
         shown = ", ".join("space" if char == " " else repr(char) for char in bad)
         return f"alias name {name!r} contains {shown}; Klipper alias names may not contain ^ ~ ! : or spaces"
-    if not ALIAS_NAME.match(name):
+    if not ALIAS_NAME.fullmatch(name):
         return f"alias name {name!r} may only use letters, digits and '_'"
     return None
 
