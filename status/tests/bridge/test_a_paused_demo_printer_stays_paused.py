@@ -36,9 +36,11 @@ def test_the_bridge_never_flaps_back_to_printing(project_env, manage, tmp_path):
             deadline = time.monotonic() + 3  # longer than a lease round and three bridge samples
             while time.monotonic() < deadline:
                 try:
-                    states.append(json.loads(ws.recv(timeout=0.5))["payload"]["state"])
+                    message = json.loads(ws.recv(timeout=0.5))
                 except TimeoutError:
                     continue
+                if message["type"] == "status":  # not the connection messages
+                    states.append(message["payload"]["state"])
         first_paused = states.index("paused")
         assert set(states[first_paused:]) == {"paused"}, states
         assert len(states) - first_paused >= 2  # the bridge's own samples came, and said paused

@@ -21,6 +21,8 @@ def test_every_target_change_arrives_within_half_a_second(moonraker_printer, emb
             while True:
                 message = json.loads(ws.recv(timeout=5))
                 received = time.time()
+                if message["type"] != "status":  # the printer's connection, sent on connect
+                    continue
                 bed = next(t for t in message["payload"]["temperatures"] if t["component"] == "heater_bed")
                 if bed["target"] == target:
                     break
