@@ -2,7 +2,7 @@
 filters, the name search and the sort each change the query, and a bookmarked query (a wall
 screen's ?tag=floor-2&wall=1) opens the same view."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 from playwright.sync_api import expect
@@ -11,7 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 
 def query(page) -> dict:
-    return {name: values[0] for name, values in parse_qs(urlsplit(page.url).query).items()}
+    # The page's own location (Playwright's page.url follows a history.replaceState a moment later).
+    search = page.evaluate("() => window.location.search")
+    return {name: values[0] for name, values in parse_qs(search.removeprefix("?")).items()}
 
 
 def shown(page) -> list[str]:
