@@ -130,14 +130,14 @@ def running_from(directory: Path) -> list[str]:
 
 
 def ping(port: int, query: str = "") -> dict:
-    """Sends a ping over /ws/status; returns the first answer that is not a status."""
+    """Sends a ping over /ws/status; returns the first answer that is not a status or connection message."""
     with connect(f"ws://127.0.0.1:{port}/ws/status{query}", proxy=None, open_timeout=10) as websocket:
         websocket.send(json.dumps({"type": "ping"}))
         deadline = time.monotonic() + 10
         while True:
-            # The stream starts with the newest status of each printer.
+            # The stream starts with the newest status and the connection of each printer.
             message = json.loads(websocket.recv(timeout=max(deadline - time.monotonic(), 0.1)))
-            if message.get("type") != "status":
+            if message.get("type") not in ("status", "connection"):
                 return message
 
 

@@ -1,8 +1,11 @@
 """The operator writes .env once: ./deploy.sh and ./deploy.sh restart both use
 its port and tokens; a variable in the environment wins over the file."""
 
+import json
+
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from .conftest import healthz, ping
 
@@ -12,10 +15,14 @@ TOKEN = "env-file-ws-token-0123456789"
 
 
 def _refused_without_token(port: int) -> bool:
-    try:
-        ping(port)
-    except InvalidStatus:
-        return True
+    """Without the token the socket is told why (an error message) and closed with 4401."""
+    with connect(f"ws://127.0.0.1:{port}/ws/status", proxy=None, open_timeout=10) as websocket:
+        first = {}
+        try:
+            first = json.loads(websocket.recv(timeout=10))
+            websocket.recv(timeout=10)
+        except ConnectionClosed as closed:
+            return first.get("type") == "error" and closed.rcvd is not None and closed.rcvd.code == 4401
     return False
 
 
