@@ -15,11 +15,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.moonraker, pytest.mark.slow]
 
 def test_job_history_filters_by_status_and_exports_the_filtered_csv(farm_site):
     site = farm_site
+
+    def jobs_of(slug: str) -> dict[str, str]:
+        return {job["filename"]: job["status"] for job in site.get(f"/api/printers/{slug}/jobs")["results"]}
+
     klippy = site.printers["alpha"]
     # One print that completes, one that is cancelled: Moonraker's history, recorded by the bridge.
     site.start_print("alpha", "done.gcode", layers=2, lines_per_layer=5)
     klippy.wait_print_state("complete")
+    # Each step waits until Moonraker's history (through the bridge) has seen the one before: klippy pushes
+    # at most every 250 ms, so "complete" and the next start (or a start and its cancel) within one push
+    # would reach Moonraker as one change, and it would record no job for it.
+    wait_for(lambda: jobs_of("alpha") == {"done.gcode": "completed"}, timeout=20, what="the first job completed")
     site.start_print("alpha", "stopped.gcode", layers=60, lines_per_layer=20)
+    wait_for(lambda: "stopped.gcode" in jobs_of("alpha"), timeout=20, what="the second job in progress")
     klippy.result("POST", "/printer/print/cancel")
     klippy.wait_print_state("cancelled")
     wait_for(
