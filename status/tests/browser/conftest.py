@@ -38,10 +38,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_ROOT, service_missing
+from boards.tests.browser.conftest import chromium_browser  # noqa: F401 - a fixture
+from conftest import PROJECT_ROOT
 from status.tests.bridge.conftest import EmbeddedSite, wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
 CONTROL_TOKEN = "browser-tests-control-token-0123456789"
 VIEWPORT = {"width": 1280, "height": 800}
 PRINTERS = {
@@ -52,21 +52,9 @@ SCREENSHOTS = Path(os.environ.get("KLIPPERIWC_SCREENSHOT_DIR") or PROJECT_ROOT /
 
 
 @pytest.fixture
-def farm_browser():
-    """Debian's Chromium through Playwright (skipped, naming why, when it cannot run)."""
-    if not CHROMIUM.exists():
-        service_missing("Chromium", str(CHROMIUM), "not installed (Debian package chromium)")
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError as exc:
-        service_missing("Playwright", "the Python package playwright", exc)
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        except Error as exc:
-            service_missing("Chromium", str(CHROMIUM), str(exc).strip().splitlines()[0])
-        yield browser
-        browser.close()
+def farm_browser(chromium_browser):  # noqa: F811 - the imported fixture, requested by name
+    """Debian's Chromium through Playwright, the board browser tests' fixture (skipped, naming why, if absent)."""
+    return chromium_browser
 
 
 class FarmSite:
