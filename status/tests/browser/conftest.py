@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -148,8 +150,29 @@ def _add_printers(embedded: EmbeddedSite, printers: dict) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def _migrated_database(path: Path, tmp_path_factory, manage, env: dict[str, str]) -> None:
+    """A migrated SQLite database at ``path``: migrated once per run, then copied (saves a migrate per test)."""
+    if path.exists():  # a second site in the same test goes on with the first one's database
+        return
+    template = tmp_path_factory.getbasetemp() / "farm-template.sqlite3"
+    if not template.exists():
+        migrated = manage("migrate", "--noinput", env={**env, "DATABASE_URL": f"sqlite:///{path}"})
+        assert migrated.returncode == 0, migrated.stderr
+        _copy_database(path, template)
+        return
+    _copy_database(template, path)
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    # SQLite's backup API copies a consistent database whatever journal files lie beside it.
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
 @pytest.fixture
-def farm_site_with(project_env, manage, tmp_path, moonraker_printer, farm_browser):
+def farm_site_with(project_env, manage, tmp_path, tmp_path_factory, moonraker_printer, farm_browser):
     """``farm_site_with(lines_per_second=20, **env)``: a started FarmSite whose daphne also gets ``env``."""
     sites: list[tuple[FarmSite, EmbeddedSite]] = []
 
@@ -164,9 +187,11 @@ def farm_site_with(project_env, manage, tmp_path, moonraker_printer, farm_browse
             PRINTER_CONTROL_TOKEN=CONTROL_TOKEN,
             **overrides,
         )
-        migrated = manage("migrate", "--noinput", env=env)
-        assert migrated.returncode == 0, migrated.stderr
-        printers = {slug: moonraker_printer(lines_per_second=lines_per_second) for slug in PRINTERS}
+        _migrated_database(tmp_path / "farm.sqlite3", tmp_path_factory, manage, env)
+        # Both Moonrakers start at once: each spends most of its start-up waiting.
+        with ThreadPoolExecutor(len(PRINTERS)) as pool:
+            started = {slug: pool.submit(moonraker_printer, lines_per_second=lines_per_second) for slug in PRINTERS}
+        printers = {slug: future.result() for slug, future in started.items()}
         embedded = EmbeddedSite(env, database_url, tmp_path)
         _add_printers(embedded, printers)
         embedded.start()
