@@ -312,7 +312,6 @@ class PrinterCollector(Collector):
 
 def _printer_rows() -> list[tuple[str, Any, str]]:
     """(slug, current status, connection state) of every printer."""
-    from django.db import close_old_connections
     from django.utils import timezone
 
     from status.models import PrinterState
@@ -322,23 +321,18 @@ def _printer_rows() -> list[tuple[str, Any, str]]:
     from status.sources.registry import source_pushes
 
     rows = []
-    try:
-        for printer in printer_list():
-            if source_pushes(printer):
-                current = status_current(printer=printer)
-            else:
-                # A pull printer's status_current samples and stores; a scrape only reads.
-                latest = status_latest(printer=printer)
-                current = (
-                    latest[1]
-                    if latest is not None
-                    else PrinterStatus(
-                        state=PrinterState.OFFLINE, message="", uptime_seconds=0, updated_at=timezone.now()
-                    )
-                )
-            rows.append((printer.slug, current, printer_connection(printer=printer)["state"]))
-    finally:
-        close_old_connections()
+    for printer in printer_list():
+        if source_pushes(printer):
+            current = status_current(printer=printer)
+        else:
+            # A pull printer's status_current samples and stores; a scrape only reads.
+            latest = status_latest(printer=printer)
+            current = (
+                latest[1]
+                if latest is not None
+                else PrinterStatus(state=PrinterState.OFFLINE, message="", uptime_seconds=0, updated_at=timezone.now())
+            )
+        rows.append((printer.slug, current, printer_connection(printer=printer)["state"]))
     return rows
 
 
