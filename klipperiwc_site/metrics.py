@@ -209,7 +209,7 @@ def prune_counted(*, removed: dict[str, int], run: bool = True) -> None:
 
 
 # The upload refusals by the service's exception class (and, for FileRejected, its status code).
-_UPLOAD_REASONS = {
+_UPLOAD_REASONS: dict[str | tuple[str, int], str] = {
     "FileTooLarge": "too_large",
     "DuplicateAsset": "duplicate",
     "StorageUnavailable": "storage_unavailable",
@@ -229,7 +229,8 @@ def counts_uploads(func: F) -> F:
             result = func(*args, **kwargs)
         except Exception as exc:
             name = type(exc).__name__
-            reason = _UPLOAD_REASONS.get((name, getattr(exc, "status_code", None))) or _UPLOAD_REASONS.get(name)
+            status_code = int(getattr(exc, "status_code", 0) or 0)
+            reason = _UPLOAD_REASONS.get((name, status_code)) or _UPLOAD_REASONS.get(name)
             UPLOADS.labels(outcome="refused", reason=reason or "other").inc()
             raise
         UPLOADS.labels(outcome="accepted", reason="none").inc()
