@@ -26,6 +26,7 @@ import functools
 import logging
 import os
 import re
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,12 +59,27 @@ if not MULTIPROCESS:
     # process's /metrics then shows its own counts only.
     logger.warning("Prometheus multiprocess mode is off: /metrics shows this process's counts only")
 
+# Files are named after the process: "<host>-<pid>", not the library's bare pid, so that containers
+# (each with pids of its own) may share one folder without two processes writing one file.
+HOST = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname()) or "host"
+
+
+def process_identifier(pid: int | None = None) -> str:
+    return f"{HOST}-{os.getpid() if pid is None else pid}"
+
+
+if MULTIPROCESS:
+    # The library's documented hook (MultiProcessValue's process_identifier); read by every
+    # metric created after this line, and checked again after a fork (Celery's pool).
+    values.ValueClass = values.MultiProcessValue(process_identifier=process_identifier)
+
 
 def _live_gauge_pids(directory: str) -> set[int]:
+    """Pids of this host's processes that have live gauges (open WebSocket connections) in the folder."""
     pids = set()
-    for path in Path(directory).glob("gauge_live*_*.db"):
+    for path in Path(directory).glob(f"gauge_live*_{HOST}-*.db"):
         with contextlib.suppress(ValueError):
-            pids.add(int(path.stem.rsplit("_", 1)[1]))
+            pids.add(int(path.stem.rsplit("-", 1)[1]))
     return pids
 
 
@@ -78,31 +94,31 @@ def _process_alive(pid: int) -> bool:
 
 
 def forget_dead_processes(directory: str | None = None) -> list[int]:
-    """Drop the live gauges (open WebSocket connections) of processes that are gone; returns their pids.
+    """Drop the live gauges (open WebSocket connections) of this host's processes that are gone; their pids.
 
     The library's ``mark_process_dead`` for every pid whose files remain but whose process
     does not run (a daphne killed with -9 never says goodbye). Counters and histograms stay:
-    their totals must not drop when a process ends. The folder is per machine, so pids are
-    this machine's.
+    their totals must not drop when a process ends. Only this host's files are judged:
+    another container's pids mean nothing here.
     """
     directory = directory or os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not directory:
         return []
     dead = [pid for pid in _live_gauge_pids(directory) if pid != os.getpid() and not _process_alive(pid)]
     for pid in dead:
-        multiprocess.mark_process_dead(pid, directory)
+        multiprocess.mark_process_dead(process_identifier(pid), directory)
     return dead
 
 
 def process_dead(pid: int) -> None:
-    """A process of this deployment ended (web.py calls it for a daphne child): drop its live gauges."""
+    """A process of this host ended (web.py calls it for a daphne child): drop its live gauges."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if MULTIPROCESS and directory:
-        multiprocess.mark_process_dead(pid, directory)
+        multiprocess.mark_process_dead(process_identifier(pid), directory)
 
 
 if MULTIPROCESS:
-    # A process that died earlier with this pid may have left live gauges this one would inherit.
+    # A process that died earlier with this name may have left live gauges this one would inherit.
     process_dead(os.getpid())
 
 # --- The families ------------------------------------------------------------------------------

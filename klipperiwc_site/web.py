@@ -39,11 +39,9 @@ STOP_TIMEOUT_SECONDS = 10.0
 
 def metrics_process_dead(pid: int) -> None:
     """Drop a dead child's live gauges (its open WebSocket connections), as prometheus-client's docs ask."""
-    from prometheus_client import multiprocess
+    from klipperiwc_site.metrics import process_dead
 
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")  # settings.py set it (main() loaded them)
-    if directory:
-        multiprocess.mark_process_dead(pid, directory)
+    process_dead(pid)
 
 
 def log(message: str) -> None:
