@@ -43,6 +43,8 @@ PROJECT_VARIABLES = (
     "TRUST_PROXY_HEADERS",
     "WEB_PROCESSES",
     "WEB_REQUEST_THREADS",
+    "METRICS_TOKEN",
+    "PROMETHEUS_MULTIPROC_DIR",
 )
 PROJECT_PREFIXES = ("BOARD_ASSET_", "STATUS_", "BRIDGE_", "PRINTER_", "PRINT_JOB_")
 
@@ -123,15 +125,19 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def project_env():
+def project_env(tmp_path_factory):
     """Build the environment for a subprocess of this project.
 
     Starts from the test run's environment without the project's own
-    variables, logs to the console, then applies ``overrides`` (None removes).
+    variables, logs to the console, counts metrics into a folder of the
+    test's own (shared by every process the test starts, as by one
+    deployment's), then applies ``overrides`` (None removes).
     ENV_FILE is "" there (klipperiwc_site/pytest_isolation.py sets it for the
     whole run), so no subprocess reads the checkout's .env unless a test
     names a file.
     """
+
+    metrics_dir = str(tmp_path_factory.mktemp("metrics"))
 
     def build(**overrides: str | None) -> dict[str, str]:
         env = {
@@ -140,6 +146,7 @@ def project_env():
             if key not in PROJECT_VARIABLES and not key.startswith(PROJECT_PREFIXES)
         }
         env["LOG_FILE"] = "-"
+        env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         env["PYTHONUNBUFFERED"] = "1"
         for key, value in overrides.items():
             if value is None:

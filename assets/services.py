@@ -24,6 +24,7 @@ from assets import storage
 from assets.inspection import inspect_and_thumbnail
 from assets.models import LIVE_STATUSES, BoardAsset, EventAction, ModerationEvent, ModerationStatus, Visibility
 from assets.validation import RejectedFile
+from klipperiwc_site import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def _default_title(original_filename: str) -> str:
     return (stem or "Untitled board asset")[:200]
 
 
+@metrics.counts_uploads
 def asset_upload(
     *,
     file,

@@ -33,6 +33,7 @@ from control.moonraker_http import (
     MoonrakerTimeout,
     MoonrakerUnreachable,
 )
+from klipperiwc_site import metrics
 from klipperiwc_site.api import iso_utc
 from status.models import ConnectionState, Printer, PrinterAction, PrinterConnection, SourceKind
 from status.services import status_ingest
@@ -165,6 +166,7 @@ def _record(*, printer, slug, action, arguments, client, done: ActionDone | Cont
         outcome, status_code, detail = done.outcome, done.status_code, done.detail
     else:
         outcome, status_code, detail = OK, done.status_code, done.detail
+    metrics.CONTROL_ACTIONS.labels(action=action if action in CALLS else "other", outcome=outcome).inc()
     PrinterAction.objects.create(
         printer=printer,
         printer_slug=slug[:64],

@@ -5,6 +5,7 @@ the table of variables. A bad value raises ConfigError, which the entry points
 turn into a one-line message.
 """
 
+import os
 from pathlib import Path
 
 from klipperiwc_site.config import LOG_LEVELS, ConfigError, Environment, load_env_file, secret_key
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: counts and times every answer, errors included (GET /metrics).
+    "klipperiwc_site.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "klipperiwc_site.middleware.JsonApiErrorsMiddleware",
@@ -357,6 +360,26 @@ STORAGES["printer_thumbnails"] = {
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+
+# --- Metrics (GET /metrics, klipperiwc_site/metrics.py) -----------------------------
+# Unset: /metrics is open, as the issue asks ("protected when set"); set: Authorization: Bearer.
+METRICS_TOKEN = env.str("METRICS_TOKEN")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ConfigError(f"METRICS_TOKEN is {len(METRICS_TOKEN)} characters long; use at least 16 random characters.")
+# prometheus-client's multiprocess mode: every process of one deployment (web, bridge, Celery)
+# counts into files here and a scrape sums them. The library reads the variable from the
+# environment when it is imported, so it is set here, before any metric exists.
+PROMETHEUS_MULTIPROC_DIR = Path(env.str("PROMETHEUS_MULTIPROC_DIR") or VAR_DIR / "metrics")
+if not PROMETHEUS_MULTIPROC_DIR.is_absolute():
+    PROMETHEUS_MULTIPROC_DIR = BASE_DIR / PROMETHEUS_MULTIPROC_DIR
+try:
+    PROMETHEUS_MULTIPROC_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as exc:
+    raise ConfigError(
+        f"PROMETHEUS_MULTIPROC_DIR={str(PROMETHEUS_MULTIPROC_DIR)!r} cannot be created ({exc.strerror}); "
+        "use a writable folder."
+    ) from None
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PROMETHEUS_MULTIPROC_DIR)
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {

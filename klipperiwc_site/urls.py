@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from klipperiwc_site.metrics import MetricsView
 from klipperiwc_site.views import HealthView
 
 urlpatterns = [
     path("", include("status.urls")),
     path("", include("boards.urls")),
     path("healthz", HealthView.as_view(), name="healthz"),
+    # Prometheus's scrape target; not in the OpenAPI schema (klipperiwc_site/metrics.py says why).
+    path("metrics", MetricsView.as_view(), name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -37,6 +37,13 @@ MAX_QUICK_EXITS = 5
 STOP_TIMEOUT_SECONDS = 10.0
 
 
+def metrics_process_dead(pid: int) -> None:
+    """Drop a dead child's live gauges (its open WebSocket connections), as prometheus-client's docs ask."""
+    from klipperiwc_site.metrics import process_dead
+
+    process_dead(pid)
+
+
 def log(message: str) -> None:
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     print(f"{stamp} web: {message}", file=sys.stderr, flush=True)
@@ -106,6 +113,7 @@ class Supervisor:
                 code = child.process.poll()
                 if code is None or self.stopping:
                     continue
+                metrics_process_dead(child.process.pid)
                 lived = time.monotonic() - child.started
                 self.quick_exits = self.quick_exits + 1 if lived < QUICK_EXIT_SECONDS else 0
                 if self.quick_exits >= MAX_QUICK_EXITS:
@@ -136,6 +144,7 @@ class Supervisor:
                 log(f"daphne pid {child.process.pid} did not stop in {STOP_TIMEOUT_SECONDS:.0f} s; killing it")
                 child.process.kill()
                 child.process.wait()
+            metrics_process_dead(child.process.pid)
         self.children.clear()
 
 

@@ -29,6 +29,7 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from klipperiwc_site import metrics
 from status.payloads import connection_message, status_message
 
 if TYPE_CHECKING:
@@ -56,11 +57,14 @@ def status_send_many(deliveries: list[tuple[str, dict]]) -> bool:
         for group, event in deliveries:
             await layer.group_send(group, event)
 
+    messages = sum(len(event.get("messages", ())) or 1 for _, event in deliveries)
     try:
         async_to_sync(send_all)()
     except Exception:
         logger.exception("Broadcast of %d status message(s) failed", len(deliveries))
+        metrics.broadcast_counted(sent=False, messages=messages, sends=len(deliveries))
         return False
+    metrics.broadcast_counted(sent=True, messages=messages, sends=len(deliveries))
     return True
 
 
@@ -151,6 +155,9 @@ class _BatchSender:
                 await layer.group_send(STATUS_GROUP, status_batch_event(batch))
             except Exception:
                 logger.exception("Broadcast of %d status message(s) failed", len(batch))
+                metrics.broadcast_counted(sent=False, messages=len(batch))
+            else:
+                metrics.broadcast_counted(sent=True, messages=len(batch))
 
 
 _senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _BatchSender] = weakref.WeakKeyDictionary()

@@ -34,6 +34,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from klipperiwc_site import metrics
 from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from status.broadcast import STATUS_GROUP
@@ -70,6 +71,7 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
             await self.accept()
             await self.send_json({"type": "error", "detail": LOCKED_DETAIL})
             await self.close(code=CLOSE_TOKEN_NEEDED)
+            metrics.WEBSOCKET_CONNECTIONS.labels(outcome="token_refused").inc()
             return
         wanted = [slug.strip() for value in query.get("printer", []) for slug in value.split(",") if slug.strip()]
         printers = await self._printers(wanted)
@@ -79,6 +81,7 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
             missing = sorted(set(wanted) - {printer.slug for printer in printers})
             await self.send_json({"type": "error", "detail": f"Unknown printer(s): {', '.join(missing)}."})
             await self.close(code=CLOSE_UNKNOWN_PRINTER)
+            metrics.WEBSOCKET_CONNECTIONS.labels(outcome="unknown_printer").inc()
             return
         # One group for every status; a client following some printers drops the others' (status_batch).
         self.groups_joined = [STATUS_GROUP]
@@ -91,6 +94,7 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
         await self._join_groups()
         self.renewal = asyncio.create_task(self._renew_memberships())
         await self.accept()
+        self.counted_open = metrics.websocket_opened()
         statuses, connections = await self._latest_messages(printers)
         for message in statuses:
             self.last_seq[message["printer"]] = message["seq"]
@@ -99,6 +103,8 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
             await self.send_json(message)
 
     async def disconnect(self, code):
+        if getattr(self, "counted_open", False):
+            self.counted_open = metrics.websocket_closed()
         if getattr(self, "renewal", None):
             self.renewal.cancel()
         for group in getattr(self, "groups_joined", []):

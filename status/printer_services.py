@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from klipperiwc_site import metrics
 from status.models import Printer, PrintJob, PrintJobStatus, SourceKind
 from status.printer_validation import printer_problems, tags_clean
 
@@ -437,4 +438,5 @@ def print_jobs_prune(
             removed += PrintJob.objects.filter(pk__in=ids).delete()[0]
     if removed:
         logger.info("Pruned %s print jobs that ended before %s.", removed, cutoff.isoformat())
+    metrics.prune_counted(removed={"print_jobs": removed}, run=False)
     return removed

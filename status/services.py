@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from klipperiwc_site import metrics
 from status.broadcast import coalescer, connection_broadcast_on_commit, status_broadcast_on_commit
 from status.models import (
     ROLLUP_RESOLUTIONS,
@@ -228,6 +229,7 @@ def snapshots_record(*, items: list[tuple[Printer, PrinterStatus]], broadcast: b
         _rollups_add(readings=readings)
         if broadcast:
             status_broadcast_on_commit([(printer, status) for printer, status in items])
+    metrics.SNAPSHOTS_STORED.inc(len(snapshots))
     return snapshots
 
 
@@ -361,6 +363,7 @@ def history_prune(
         removed["job_history"],
         removed["temperature_history_rollup"],
     )
+    metrics.prune_counted(removed=removed)
     return PruneResult(cutoff=cutoff, dry_run=False, **removed)
 
 

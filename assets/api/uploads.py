@@ -9,6 +9,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from klipperiwc_site import metrics
+
 # Room for the multipart boundaries and the small form fields beside the file.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -19,6 +21,8 @@ class UploadTooLarge(APIException):
 
     def __init__(self, setting: str = "BOARD_ASSET_MAX_BYTES") -> None:
         super().__init__(f"The file is larger than {getattr(settings, setting)} bytes ({setting}).")
+        if setting == "BOARD_ASSET_MAX_BYTES":  # a board-asset upload stopped while it streamed in
+            metrics.upload_refused("too_large")
 
 
 class SizeLimitUploadHandler(FileUploadHandler):

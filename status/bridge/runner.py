@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.utils import timezone
 
+from klipperiwc_site import metrics
 from klipperiwc_site.outages import DATABASE_OUTAGE_ERRORS, OutageLog, database_address
 from status.bridge.ingest import StatusIngest
 from status.bridge.leases import HolderInUse, bridge_holder_id, leases_give_back, leases_release, leases_sync
@@ -53,6 +54,7 @@ class PrinterSink:
         self.last_status: PrinterStatus | None = None
         self.last_report = time.monotonic()
         self._connection: tuple[str, str] | None = None
+        self.was_connected = False  # once connected, a later "connected" is a reconnect (metrics)
 
     async def status(self, status: PrinterStatus) -> None:
         self.last_status = status
@@ -62,6 +64,10 @@ class PrinterSink:
     async def connection(self, state: str, message: str = "") -> None:
         if self._connection == (state, message):
             return
+        previous = self._connection[0] if self._connection else None
+        self.was_connected = metrics.bridge_connection_counted(
+            printer=self.printer.slug, state=state, previous=previous, was_connected=self.was_connected
+        )
         self._connection = (state, message)
         self.bridge.writes.connection(self.printer.pk, state, message, slug=self.printer.slug)
 
