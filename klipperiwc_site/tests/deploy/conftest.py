@@ -167,9 +167,9 @@ def wait_until(condition, timeout: float = 30, what: str = "condition"):
 
 def pid_files(directory: Path) -> list[Path]:
     logs = directory / "logs"
-    return [path for path in (logs / "app.pid", logs / "celery.pid") if path.exists()] + sorted(
-        logs.glob("bridge-*.pid")
-    )
+    return [
+        path for path in (logs / "supervisord.pid", logs / "app.pid", logs / "celery.pid") if path.exists()
+    ] + sorted(logs.glob("bridge-*.pid"))
 
 
 def environment_of(pid: int) -> dict[str, str]:
