@@ -783,7 +783,7 @@ step_stop_previous() {
   stopped=$(stop_all) || stop_status=$?
   while IFS= read -r line; do
     info "$line"
-  done <<<"$stopped"
+  done <<<"${stopped:-Nothing was running.}"
   [ "$stop_status" -eq 0 ] || start_failed "the running copy did not stop completely; not starting a second one."
   warn_unmanaged
   local why status=0
@@ -841,6 +841,9 @@ restore_previous() {
   echo "$PROGRAM: stopped the new copy; starting the previous one again (its own configuration and environment)." >&2
   cp -f "$SUPERVISOR_PREVIOUS_CONF" "$SUPERVISOR_CONF"
   start_supervisord env -i "${PREVIOUS_ENVIRONMENT[@]}" "${PREVIOUS_COMMAND[@]}"
+  # The previous copy was healthy before: it gets at least the default 60 s,
+  # however short a wait the failed deploy was given.
+  if [ "$DEPLOY_WAIT_SECONDS" -lt 60 ]; then DEPLOY_WAIT_SECONDS=60; fi
   if [ -n "$PREVIOUS_HEALTH_URL" ]; then
     wait_healthy "$PREVIOUS_HEALTH_URL" >/dev/null
   fi

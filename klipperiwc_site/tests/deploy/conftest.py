@@ -232,6 +232,11 @@ def deployment(tmp_path, project_env, free_port):
     # Whatever happened above, leave no daemon behind.
     with suppress(subprocess.SubprocessError, OSError):
         subprocess.run(["./deploy.sh", "stop"], cwd=directory, env=env, capture_output=True, timeout=60, check=False)
+    # supervisord first (it is no daemon kind of processes()): it would start the daemons again.
+    with suppress(OSError, ValueError):
+        supervisord = int((directory / "logs" / "supervisord.pid").read_text())
+        if str(directory) in Path(f"/proc/{supervisord}/cmdline").read_bytes().decode(errors="replace"):
+            os.kill(supervisord, signal.SIGKILL)
     for pid in processes(directory):
         with suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)

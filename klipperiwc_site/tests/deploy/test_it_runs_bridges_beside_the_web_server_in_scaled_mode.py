@@ -57,9 +57,7 @@ def test_bridges_follow_the_printers_are_listed_rolled_back_reduced_and_stopped(
     for name, pid in bridges.items():
         log = (directory / "logs" / name.replace(".pid", ".log")).read_text()
         assert f" {pid}: " in log, log  # its own records, each naming its process id
-    assert "started" in (directory / "logs" / "bridge-1.log").read_text() + (
-        directory / "logs" / "bridge-2.log"
-    ).read_text()
+    assert any("started" in (directory / "logs" / f"bridge-{number}.log").read_text() for number in (1, 2))
 
     # status and stop need no configuration: they ask the running copy and its pid files.
     status = deployment.run("status")
