@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs and runs KlipperIWC on this machine: daphne (HTTP + WebSockets),
-# one Celery worker with an embedded beat and, in scaled mode
-# (BRIDGE_MODE=process, the default with REDIS_URL), BRIDGE_PROCESSES bridges
-# (manage.py run_bridge, default 1), all as background daemons. In embedded
-# mode (BRIDGE_MODE=web) the bridge runs inside the web server.
+# Installs and runs KlipperIWC on this machine under supervisord (supervisor,
+# from requirements.txt, in user mode): daphne (HTTP + WebSockets, through
+# klipperiwc_site/web.py), one Celery worker with an embedded beat and, in
+# scaled mode (BRIDGE_MODE=process, the default with REDIS_URL),
+# BRIDGE_PROCESSES bridges (manage.py run_bridge, default 1). supervisord
+# restarts a daemon that exits (a crash, kill -9) at once and rotates their
+# logs. In embedded mode (BRIDGE_MODE=web) the bridge runs inside the web server.
 #
 #   ./deploy.sh            install or update, then (re)start; safe to run again
 #   ./deploy.sh restart    stop and start again without installing anything
-#   ./deploy.sh stop       stop every daemon
-#   ./deploy.sh status     is each daemon running, does /healthz answer
-#                          (exit 0 when all run, 3 otherwise)
+#   ./deploy.sh stop       stop every daemon (and supervisord)
+#   ./deploy.sh status     each daemon with its pid, uptime and restarts, does
+#                          /healthz answer (exit 0 when all run, 3 otherwise)
 #
 # Needs only Python 3.11+ (no sudo, systemd, curl or docker). Configuration
 # comes from .env in this directory (or the file ENV_FILE names) and the
@@ -24,12 +26,18 @@
 # Nothing running is stopped before the new copy is known to be startable
 # (configuration, migrations, port free or held by the running copy); if the
 # new copy then does not become healthy, the previous one is started again,
-# with its own command line and environment.
+# with its own supervisord configuration and environment.
 #
-# Files: logs/deploy.log (output of the last deploy's steps), logs/app.log
-# (daphne and the web process), logs/celery.log (worker and beat),
-# logs/bridge.log (every bridge process), logs/app.pid, logs/celery.pid,
-# logs/bridge-1.pid ... (one per bridge), data/secret_key (made once).
+# Files: var/supervisor/supervisord.conf (written by scripts/supervision.py at
+# each start; the previous copy's is kept as supervisord.previous.conf),
+# var/supervisor.sock (supervisorctl's socket), logs/supervisord.pid and
+# logs/supervisord.log (supervisord itself), logs/deploy.log (output of the
+# last deploy's steps), logs/app.log (daphne and the web process),
+# logs/celery.log (worker and beat), logs/bridge-1.log ... (one per bridge),
+# each rotated by supervisord at 10 MB with 5 old copies; logs/app.pid,
+# logs/celery.pid, logs/bridge-1.pid ... (each daemon's pid, rewritten when
+# supervisord restarts it), var/metrics (PROMETHEUS_MULTIPROC_DIR of every
+# daemon, emptied at each start), data/secret_key (made once).
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")"
@@ -40,6 +48,14 @@ PROGRAM=deploy.sh
 
 LOG_DIR=logs
 DEPLOY_LOG=$LOG_DIR/deploy.log
+# supervisord: one daemon started by this script, in a session of its own;
+# every other daemon is its child (and in that session).
+SUPERVISORD_NAME=supervisord
+SUPERVISORD_PID=$LOG_DIR/supervisord.pid
+SUPERVISORD_LOG=$LOG_DIR/supervisord.log
+SUPERVISOR_CONF=$APP_DIR/var/supervisor/supervisord.conf
+SUPERVISOR_PREVIOUS_CONF=$APP_DIR/var/supervisor/supervisord.previous.conf
+METRICS_DIR=var/metrics
 APP_LOG=$LOG_DIR/app.log
 # The web server: klipperiwc_site/web.py runs the daphne processes.
 WEB_NAME=klipperiwc_site.web
@@ -47,37 +63,44 @@ APP_PID=$LOG_DIR/app.pid
 CELERY_LOG=$LOG_DIR/celery.log
 CELERY_PID=$LOG_DIR/celery.pid
 # The bridges (scaled mode): "manage.py run_bridge" on their command lines,
-# pid files logs/bridge-1.pid, logs/bridge-2.pid, ..., one log for all of them
-# (each record names its process id).
+# supervisor programs bridge-1, bridge-2, ..., each with its pid file
+# (logs/bridge-1.pid ...) and log (logs/bridge-1.log ...).
 BRIDGE_NAME=run_bridge
-BRIDGE_LOG=$LOG_DIR/bridge.log
 STOP_WAIT_SECONDS=15
+# supervisord stops its daemons side by side, each within 15 s (SIGKILL after
+# that, scripts/supervision.py), then exits.
+SUPERVISORD_STOP_WAIT_SECONDS=40
+SUPERVISORD_RUNNING=""
+SUPERVISION_PYTHON=""
 
 usage() {
-  cat <<'EOF'
+  cat <<'EOF2'
 Usage: ./deploy.sh [start|restart|stop|status|--help]
 
   (none), start  install requirements into .venv, check the configuration,
                  migrate, collect static files, set up app data and the admin
-                 user, then (re)start daphne, the Celery worker + beat and,
-                 with BRIDGE_MODE=process, the bridges, and wait until
-                 /healthz answers
+                 user, then (re)start supervisord with daphne, the Celery
+                 worker + beat and, with BRIDGE_MODE=process, the bridges, and
+                 wait until /healthz answers
   restart        stop and start the daemons again (no install or migrate)
-  stop           stop every daemon
-  status         show whether each daemon runs and /healthz answers;
-                 exit 0 when all run, 3 otherwise
+  stop           stop every daemon and supervisord
+  status         show each daemon (pid, uptime, restarts) and whether /healthz
+                 answers; exit 0 when all run, 3 otherwise
   -h, --help     show this text
 
-Configuration: .env in this directory (ENV_FILE names another file; empty:
-none), then the environment, which wins: APP_ENV (production), HOST (0.0.0.0),
-PORT (8000), LOG_LEVEL (info), CELERY_CONCURRENCY (2), DEPLOY_WAIT_SECONDS (60),
-BRIDGE_MODE (web without REDIS_URL: the bridge runs inside the web server;
-process with it: deploy.sh starts BRIDGE_PROCESSES "manage.py run_bridge"
-daemons, default 1), DJANGO_SUPERUSER_USERNAME, _PASSWORD and _EMAIL (create
-the admin user), and every setting in README.md. KLIPPERIWC_VENV (use this
-virtualenv instead of .venv) is read from the environment only.
-Logs: logs/deploy.log, logs/app.log, logs/celery.log, logs/bridge.log.
-EOF
+supervisord restarts a daemon that exits and rotates its log (10 MB, 5 old
+copies). Configuration: .env in this directory (ENV_FILE names another file;
+empty: none), then the environment, which wins: APP_ENV (production), HOST
+(0.0.0.0), PORT (8000), LOG_LEVEL (info), CELERY_CONCURRENCY (2),
+DEPLOY_WAIT_SECONDS (60), BRIDGE_MODE (web without REDIS_URL: the bridge runs
+inside the web server; process with it: BRIDGE_PROCESSES "manage.py
+run_bridge" daemons, default 1), DJANGO_SUPERUSER_USERNAME, _PASSWORD and
+_EMAIL (create the admin user), and every setting in README.md.
+KLIPPERIWC_VENV (use this virtualenv instead of .venv) is read from the
+environment only.
+Logs: logs/deploy.log, logs/app.log, logs/celery.log, logs/bridge-N.log,
+logs/supervisord.log.
+EOF2
 }
 
 # --- Output -------------------------------------------------------------------
@@ -370,6 +393,60 @@ stop_daemon() {
   echo "Stopped $name (pid $pid)"
 }
 
+
+# --- supervisord ------------------------------------------------------------------
+
+# supervision COMMAND ARG...: scripts/supervision.py with SUPERVISION_PYTHON
+# (the virtualenv's Python: the one that runs supervisord, for stop and status).
+supervision() {
+  "$SUPERVISION_PYTHON" -m scripts.supervision "$@"
+}
+
+# Sets SUPERVISORD_RUNNING to the pid of the running supervisord of this
+# directory (empty when none runs) and SUPERVISION_PYTHON to its Python
+# (the virtualenv's, which has supervisor installed).
+find_supervisord() {
+  SUPERVISORD_RUNNING=$(daemon_pid "$SUPERVISORD_PID" "$SUPERVISORD_NAME")
+  [ -n "$SUPERVISORD_RUNNING" ] || return 0
+  if read_cmdline "$SUPERVISORD_RUNNING"; then
+    SUPERVISION_PYTHON=${ARGS[0]}
+  else
+    SUPERVISORD_RUNNING=""
+  fi
+}
+
+# "the web server", "the Celery worker", "bridge N" for a supervisor program.
+program_label() {
+  case "$1" in
+    web) echo "the web server" ;;
+    celery) echo "the Celery worker" ;;
+    bridge-*) echo "bridge ${1#bridge-}" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# The log file supervisord writes a program's output to.
+program_log() {
+  case "$1" in
+    web) echo "$APP_LOG" ;;
+    celery) echo "$CELERY_LOG" ;;
+    *) echo "$LOG_DIR/$1.log" ;;
+  esac
+}
+
+# The daemons' pid files there are: the web server's, Celery's, every
+# bridge's (bridge-2 before bridge-10), also those a deploy with a larger
+# BRIDGE_PROCESSES left, so that stop and the next deploy see every one.
+daemon_pidfiles() {
+  local file
+  for file in "$APP_PID" "$CELERY_PID"; do
+    if [ -e "$file" ]; then echo "$file"; fi
+  done
+  for file in "$LOG_DIR"/bridge-*.pid; do
+    if [ -e "$file" ]; then echo "$file"; fi
+  done | sort -V
+}
+
 # The NAME (as on its command line) of the daemon of PIDFILE.
 daemon_name_of() {
   case "$1" in
@@ -379,41 +456,85 @@ daemon_name_of() {
   esac
 }
 
-# Stops every daemon: the web server, Celery and every bridge there is a pid
-# file of (on SIGTERM a bridge gives back its leases, so bridges elsewhere
-# take its printers over at once). Each leader gets its SIGTERM first, so they
-# all stop side by side (Celery's warm shutdown alone takes seconds); then
-# each is waited for in turn.
+# "the web server", "the Celery worker" or "bridge N" for a daemon's pid file.
+pidfile_label() {
+  case "$1" in
+    "$APP_PID") echo "the web server" ;;
+    "$CELERY_PID") echo "the Celery worker" ;;
+    *) bridge_label "$1" ;;
+  esac
+}
+
+# Stops supervisord and, with it, every daemon: each gets its SIGTERM at once
+# (on SIGTERM a bridge gives back its leases, so bridges elsewhere take its
+# printers over at once; Celery's warm shutdown finishes the running task),
+# supervisord waits for them (SIGKILL to what remains after 15 s) and exits.
+# When supervisord itself is gone (crash, kill -9), whatever still runs in its
+# session is ended. A copy started by an older deploy.sh (no supervisord.pid,
+# each daemon leading its own session) is stopped daemon by daemon. Removes
+# the pid files.
 stop_all() {
+  local status=0 pidfile line name state program_pid
+  local STOP_WAIT_SECONDS=$SUPERVISORD_STOP_WAIT_SECONDS
+  if [ ! -f "$SUPERVISORD_PID" ]; then
+    stop_unsupervised || status=1
+    return "$status"
+  fi
+  local -a stopped=()
+  find_supervisord
+  if [ -n "$SUPERVISORD_RUNNING" ]; then
+    while IFS=$'\t' read -r name state program_pid _; do
+      if [ "$state" = RUNNING ]; then stopped+=("$(program_label "$name") (pid $program_pid)"); fi
+    done < <(supervision status "$SUPERVISOR_CONF" 2>/dev/null || true)
+    supervision stop "$SUPERVISOR_CONF" >/dev/null 2>&1 || true
+  fi
+  stop_daemon "$SUPERVISORD_NAME" "$SUPERVISORD_PID" supervisord || return 1
+  for line in "${stopped[@]}"; do
+    echo "Stopped ${line}"
+  done
+  # Their pids are gone with supervisord's session.
+  for pidfile in $(daemon_pidfiles); do
+    rm -f "$pidfile"
+  done
+  return "$status"
+}
+
+# Stops the daemons of a copy that an older deploy.sh started without
+# supervisord: each pid file names a daemon leading its own session.
+stop_unsupervised() {
   local status=0 pidfile pid
   local -A signaled=()
-  for pidfile in "$APP_PID" "$CELERY_PID" $(bridge_pidfiles); do
+  for pidfile in $(daemon_pidfiles); do
     pid=$(daemon_pid "$pidfile" "$(daemon_name_of "$pidfile")")
     if [ -n "$pid" ]; then
       kill -TERM "$pid" 2>/dev/null || true
       signaled[$pidfile]=$pid
     fi
   done
-  stop_daemon "$WEB_NAME" "$APP_PID" "" "${signaled[$APP_PID]:-}" || status=1
-  stop_daemon celery "$CELERY_PID" "" "${signaled[$CELERY_PID]:-}" || status=1
-  for pidfile in $(bridge_pidfiles); do
-    stop_daemon "$BRIDGE_NAME" "$pidfile" "$(bridge_label "$pidfile")" "${signaled[$pidfile]:-}" || status=1
+  for pidfile in $(daemon_pidfiles); do
+    stop_daemon "$(daemon_name_of "$pidfile")" "$pidfile" "$(pidfile_label "$pidfile")" \
+      "${signaled[$pidfile]:-}" || status=1
   done
   return "$status"
 }
 
-# The session ids our pid files name, one a line.
+# The session ids of the running copy, one a line: supervisord's (it holds
+# every daemon), or, for an older copy, each pid file's.
 managed_sessions() {
   local pidfile
-  for pidfile in "$APP_PID" "$CELERY_PID" $(bridge_pidfiles); do
-    session_of_pidfile "$pidfile"
-    echo
-  done
+  session_of_pidfile "$SUPERVISORD_PID"
+  echo
+  if [ ! -f "$SUPERVISORD_PID" ]; then
+    for pidfile in $(daemon_pidfiles); do
+      session_of_pidfile "$pidfile"
+      echo
+    done
+  fi
 }
 
-# Daphne, Celery or bridge processes running in this directory that no pid
-# file names (started by hand, or their pid file was deleted): warned about,
-# never killed, because they are not ours to stop.
+# Daphne, Celery or bridge processes running in this directory outside the
+# running copy's sessions (started by hand, or their pid file was deleted):
+# warned about, never killed, because they are not ours to stop.
 unmanaged_processes() {
   local managed=" " sid entry pid
   for sid in $(managed_sessions); do
@@ -423,12 +544,11 @@ unmanaged_processes() {
     pid=${entry#/proc/}
     read_cmdline "$pid" || continue
     case "$CMDLINE" in
-      *"$WEB_NAME"* | *daphne*klipperiwc_site* | *celery*klipperiwc_site* | *manage.py*"$BRIDGE_NAME"*) ;;
+      *"$WEB_NAME"* | *daphne*klipperiwc_site* | *celery*klipperiwc_site* | *manage.py*"$BRIDGE_NAME"* | *supervisord*) ;;
       *) continue ;;
     esac
     [ "$(readlink "$entry/cwd" 2>/dev/null || true)" = "$APP_DIR" ] || continue
     read_stat "$pid" || continue
-    # Our daemons lead their sessions, which hold their children.
     case "$managed" in *" $SESSION_OF "*) continue ;; esac
     echo "$pid: $CMDLINE"
   done
@@ -438,59 +558,55 @@ warn_unmanaged() {
   local found
   found=$(unmanaged_processes)
   if [ -n "$found" ]; then
-    echo "$PROGRAM: warning: daphne/Celery/bridge processes from this directory that deploy.sh did not start" \
+    echo "$PROGRAM: warning: daphne/Celery/bridge/supervisord processes from this directory that deploy.sh did not start" \
       "(stop them yourself if they are left over):" >&2
     echo "    ${found//$'\n'/$'\n'    }" >&2
   fi
 }
 
-# What this run started, for wait_healthy: each daemon's NAME (as on its
-# command line), label, pid file, log file and the log's size before it started.
-STARTED_NAMES=()
-STARTED_LABELS=()
-STARTED_PIDFILES=()
-STARTED_LOGS=()
-STARTED_OFFSETS=()
+# What this run started, for wait_healthy: supervisord's log offset and each
+# daemon log's size before the start (LOG_OFFSETS[log file]).
+SUPERVISORD_OFFSET=0
+declare -A LOG_OFFSETS=()
 
-# start_daemon NAME LABEL PIDFILE LOGFILE COMMAND...: runs COMMAND in a
-# session of its own (setsid; nohup ignores SIGHUP), output appended to
-# LOGFILE (standard output to DAEMON_STDOUT instead, when set). The shell
-# writes its own pid, then execs the command, so the pid file holds the
-# daemon's pid even if setsid had to fork.
-start_daemon() {
-  local name=$1 label=$2 pidfile=$3 logfile=$4 stdout=${DAEMON_STDOUT:-$4} tries=0 offset
-  shift 4
-  offset=$(file_size "$logfile")
-  rm -f "$pidfile"
+# start_supervisord COMMAND...: empties var/metrics and the restart counts,
+# then runs COMMAND (supervisord in the foreground, -c its configuration) in
+# a session of its own (setsid; nohup ignores SIGHUP), its output appended to
+# logs/supervisord.log. The shell writes its own pid, then execs the command,
+# so the pid file holds supervisord's pid even if setsid had to fork.
+start_supervisord() {
+  local tries=0 log pidfile
+  mkdir -p "$LOG_DIR" var/supervisor
+  # Metrics of processes that no longer run would be summed into the new ones'.
+  rm -rf "$METRICS_DIR"
+  mkdir -p "$METRICS_DIR"
+  rm -f var/supervisor/restarts.json
+  # Nothing of the previous copy runs (stop_all ended its session): stale pids.
+  for pidfile in $(daemon_pidfiles); do
+    rm -f "$pidfile"
+  done
+  SUPERVISORD_OFFSET=$(file_size "$SUPERVISORD_LOG")
+  LOG_OFFSETS=()
+  for log in "$APP_LOG" "$CELERY_LOG" "$LOG_DIR"/bridge-*.log; do
+    if [ -e "$log" ]; then LOG_OFFSETS[$log]=$(file_size "$log"); fi
+  done
+  rm -f "$SUPERVISORD_PID"
   # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$0"; exec nohup "$@"' "$pidfile" "$@" </dev/null >>"$stdout" 2>>"$logfile" 9>&- &
-  while [ ! -s "$pidfile" ] && [ "$tries" -lt 100 ]; do
+  setsid bash -c 'echo $$ >"$0"; exec nohup "$@"' "$SUPERVISORD_PID" "$@" \
+    </dev/null >>"$SUPERVISORD_LOG" 2>&1 9>&- &
+  while [ ! -s "$SUPERVISORD_PID" ] && [ "$tries" -lt 100 ]; do
     sleep 0.05
     tries=$((tries + 1))
   done
-  [ -s "$pidfile" ] || start_failed "$label did not start (no $pidfile)." "$logfile" "$offset"
-  STARTED_NAMES+=("$name")
-  STARTED_LABELS+=("$label")
-  STARTED_PIDFILES+=("$pidfile")
-  STARTED_LOGS+=("$logfile")
-  STARTED_OFFSETS+=("$offset")
-  info "$label started (pid $(cat "$pidfile")), logging to $logfile"
+  [ -s "$SUPERVISORD_PID" ] ||
+    start_failed "supervisord did not start (no $SUPERVISORD_PID)." "$SUPERVISORD_LOG" "$SUPERVISORD_OFFSET"
+  info "supervisord started (pid $(cat "$SUPERVISORD_PID")) with $(supervisor_programs "$SUPERVISOR_CONF"), logging to $SUPERVISORD_LOG"
 }
 
-# start_bridges COUNT COMMAND...: bridges 1 to COUNT, each running COMMAND.
-# run_bridge copies its log lines to standard output for a terminal when
-# LOG_FILE is a file; the daemon's LOG_FILE already has them, so its standard
-# output is dropped (standard error, e.g. a start-up failure, still reaches
-# the log).
-start_bridges() {
-  local count=$1 number
-  shift
-  for ((number = 1; number <= count; number++)); do
-    DAEMON_STDOUT=/dev/null start_daemon "$BRIDGE_NAME" "bridge $number" "$(bridge_pidfile "$number")" \
-      "$BRIDGE_LOG" "$@"
-  done
+# "web, celery, bridge-1" : the programs of a supervisord configuration.
+supervisor_programs() {
+  sed -n 's/^\[program:\(.*\)\]$/\1/p' "$1" | paste -sd, - | sed 's/,/, /g'
 }
-
 # --- Steps --------------------------------------------------------------------------
 
 take_lock() {
@@ -521,8 +637,8 @@ step_virtualenv() {
 step_existing_virtualenv() {
   step "Finding the virtualenv"
   VENV=${KLIPPERIWC_VENV:-.venv}
-  if [ ! -x "$VENV/bin/daphne" ] || [ ! -x "$VENV/bin/celery" ]; then
-    die "$VENV has no daphne/celery yet; run ./deploy.sh (without restart) first."
+  if [ ! -x "$VENV/bin/daphne" ] || [ ! -x "$VENV/bin/celery" ] || [ ! -x "$VENV/bin/supervisord" ]; then
+    die "$VENV has no daphne/celery/supervisord yet; run ./deploy.sh (without restart) first."
   fi
   VENV=$(cd "$VENV" && pwd -P)
   VENV_PYTHON=$VENV/bin/python
@@ -569,12 +685,12 @@ step_configuration() {
 }
 
 # check_port: HOST:PORT must be free, or held by the running copy (its
-# sessions, crashed or not), which is stopped later. Anything else listening
+# session, supervisord's, crashed or not), which is stopped later. Anything else listening
 # there stops the deploy now, before anything is stopped.
 check_port() {
   local why status=0
   # shellcheck disable=SC2046  # one word per session id
-  why=$(helper port "$HOST" "$PORT" $(session_of_pidfile "$APP_PID") $(session_of_pidfile "$CELERY_PID") 2>&1) ||
+  why=$(helper port "$HOST" "$PORT" $(managed_sessions) 2>&1) ||
     status=$?
   case "$status" in
     0) info "$HOST:$PORT: $why." ;;
@@ -623,19 +739,14 @@ step_superuser() {
 }
 
 # What the running copy was started with, to start it again when the new one
-# does not come up: each daemon's command line and environment, from /proc.
-# deploy.sh starts every bridge alike, so one bridge's and their number do.
-PREVIOUS_WEB_COMMAND=()
-PREVIOUS_WEB_ENVIRONMENT=()
-PREVIOUS_CELERY_COMMAND=()
-PREVIOUS_CELERY_ENVIRONMENT=()
-PREVIOUS_BRIDGE_COMMAND=()
-PREVIOUS_BRIDGE_ENVIRONMENT=()
-PREVIOUS_BRIDGES=0
+# does not come up: supervisord's command line and environment (from /proc)
+# and its configuration (copied to supervisord.previous.conf).
+PREVIOUS_COMMAND=()
+PREVIOUS_ENVIRONMENT=()
 PREVIOUS_HEALTH_URL=""
 
 # ARGS_HOST and ARGS_PORT: the -b and -p values of the command line in ARGS
-# (read_cmdline), "PYTHON -m klipperiwc_site.web -b HOST -p PORT" as step_start runs it.
+# (read_cmdline), "PYTHON -m klipperiwc_site.web -b HOST -p PORT" as supervisord runs it.
 args_address() {
   local arg previous=""
   ARGS_HOST=""
@@ -651,27 +762,18 @@ args_address() {
 
 remember_previous() {
   local pid
-  pid=$(daemon_pid "$APP_PID" "$WEB_NAME")
-  if [ -n "$pid" ] && read_cmdline "$pid" &&
-    mapfile -d '' -t PREVIOUS_WEB_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
-    PREVIOUS_WEB_COMMAND=("${ARGS[@]}")
-    args_address
-    PREVIOUS_HEALTH_URL="http://$(local_address "$ARGS_HOST"):$ARGS_PORT/healthz"
-  fi
-  pid=$(daemon_pid "$CELERY_PID" celery)
-  if [ -n "$pid" ] && read_cmdline "$pid" &&
-    mapfile -d '' -t PREVIOUS_CELERY_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
-    PREVIOUS_CELERY_COMMAND=("${ARGS[@]}")
-  fi
-  local pidfile
-  for pidfile in $(bridge_pidfiles); do
-    pid=$(daemon_pid "$pidfile" "$BRIDGE_NAME")
-    if [ -n "$pid" ] && read_cmdline "$pid" &&
-      mapfile -d '' -t PREVIOUS_BRIDGE_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
-      PREVIOUS_BRIDGE_COMMAND=("${ARGS[@]}")
-      PREVIOUS_BRIDGES=$((PREVIOUS_BRIDGES + 1))
+  find_supervisord
+  pid=$SUPERVISORD_RUNNING
+  if [ -n "$pid" ] && [ -f "$SUPERVISOR_CONF" ] && read_cmdline "$pid" &&
+    mapfile -d '' -t PREVIOUS_ENVIRONMENT 2>/dev/null <"/proc/$pid/environ"; then
+    PREVIOUS_COMMAND=("${ARGS[@]}")
+    cp -f "$SUPERVISOR_CONF" "$SUPERVISOR_PREVIOUS_CONF"
+    pid=$(daemon_pid "$APP_PID" "$WEB_NAME")
+    if [ -n "$pid" ] && read_cmdline "$pid"; then
+      args_address
+      PREVIOUS_HEALTH_URL="http://$(local_address "$ARGS_HOST"):$ARGS_PORT/healthz"
     fi
-  done
+  fi
 }
 
 step_stop_previous() {
@@ -681,7 +783,7 @@ step_stop_previous() {
   stopped=$(stop_all) || stop_status=$?
   while IFS= read -r line; do
     info "$line"
-  done <<<"$stopped"
+  done <<<"${stopped:-Nothing was running.}"
   [ "$stop_status" -eq 0 ] || start_failed "the running copy did not stop completely; not starting a second one."
   warn_unmanaged
   local why status=0
@@ -692,24 +794,17 @@ step_stop_previous() {
 
 step_start() {
   if [ "$BRIDGE_MODE" = process ]; then
-    step "Starting the web server (daphne) on $HOST:$PORT, the Celery worker with beat and $BRIDGE_PROCESSES bridge(s)"
+    step "Starting supervisord with the web server (daphne) on $HOST:$PORT, the Celery worker with beat and $BRIDGE_PROCESSES bridge(s)"
   else
-    step "Starting the web server (daphne, with the bridge inside) on $HOST:$PORT and the Celery worker with beat"
+    step "Starting supervisord with the web server (daphne, with the bridge inside) on $HOST:$PORT and the Celery worker with beat"
   fi
-  # WEB_PROCESSES daphne processes on one socket; --proxy-headers when
-  # TRUST_PROXY_HEADERS says a proxy sets them (klipperiwc_site/web.py).
-  # BRIDGE_MODE as the settings worked it out, in the web server's
-  # environment: "status" reads the running copy's mode there.
-  start_daemon "$WEB_NAME" "the web server" "$APP_PID" "$APP_LOG" \
-    env BRIDGE_MODE="$BRIDGE_MODE" "$VENV/bin/python" -m "$WEB_NAME" -b "$HOST" -p "$PORT"
-  start_daemon celery "the Celery worker" "$CELERY_PID" "$CELERY_LOG" \
-    env LOG_FILE="$CELERY_LOG" \
-    "$VENV/bin/celery" -A klipperiwc_site worker --beat \
-    --loglevel "$CELERY_LOG_LEVEL" --concurrency "$CELERY_CONCURRENCY" --hostname "klipperiwc@%h"
-  if [ "$BRIDGE_MODE" = process ]; then
-    start_bridges "$BRIDGE_PROCESSES" \
-      env LOG_FILE="$BRIDGE_LOG" BRIDGE_MODE=process "$VENV/bin/python" manage.py "$BRIDGE_NAME"
-  fi
+  # scripts/supervision.py writes the programs: the web server, the worker
+  # with beat and, with BRIDGE_MODE=process, bridge-1 ... bridge-N.
+  run_step "$VENV_PYTHON" -m scripts.supervision config --output "$SUPERVISOR_CONF" --app-dir "$APP_DIR" \
+    --venv "$VENV" --host "$HOST" --port "$PORT" --bridge-mode "$BRIDGE_MODE" --bridges "$BRIDGE_PROCESSES" \
+    --concurrency "$CELERY_CONCURRENCY" --log-level "$CELERY_LOG_LEVEL"
+  SUPERVISION_PYTHON=$VENV_PYTHON
+  start_supervisord "$VENV/bin/supervisord" -c "$SUPERVISOR_CONF"
 }
 
 ROLLING_BACK=""
@@ -731,33 +826,25 @@ start_failed() {
       "The full output is in $DEPLOY_LOG." >&2
     exit 1
   fi
-  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -eq 0 ] && [ "${#PREVIOUS_CELERY_COMMAND[@]}" -eq 0 ] &&
-    [ "$PREVIOUS_BRIDGES" -eq 0 ]; then
+  if [ "${#PREVIOUS_COMMAND[@]}" -eq 0 ]; then
     echo "$PROGRAM: stopped what this run started; nothing is running now (nothing ran before)." >&2
     exit 1
   fi
   restore_previous
 }
 
-# Starts the copy that ran before this deploy again, with the command lines
-# and environments it had, waits until it is healthy, and exits 1: the deploy
-# failed, the service did not go down for good.
+# Starts the copy that ran before this deploy again, with its supervisord
+# configuration, command line and environment, waits until it is healthy,
+# and exits 1: the deploy failed, the service did not go down for good.
 restore_previous() {
   ROLLING_BACK=yes
-  echo "$PROGRAM: stopped the new copy; starting the previous one again (its own command line and environment)." >&2
-  STARTED_NAMES=() STARTED_LABELS=() STARTED_PIDFILES=() STARTED_LOGS=() STARTED_OFFSETS=()
-  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -gt 0 ]; then
-    start_daemon "$WEB_NAME" "the web server" "$APP_PID" "$APP_LOG" \
-      env -i "${PREVIOUS_WEB_ENVIRONMENT[@]}" "${PREVIOUS_WEB_COMMAND[@]}"
-  fi
-  if [ "${#PREVIOUS_CELERY_COMMAND[@]}" -gt 0 ]; then
-    start_daemon celery "the Celery worker" "$CELERY_PID" "$CELERY_LOG" \
-      env -i "${PREVIOUS_CELERY_ENVIRONMENT[@]}" "${PREVIOUS_CELERY_COMMAND[@]}"
-  fi
-  if [ "$PREVIOUS_BRIDGES" -gt 0 ]; then
-    start_bridges "$PREVIOUS_BRIDGES" env -i "${PREVIOUS_BRIDGE_ENVIRONMENT[@]}" "${PREVIOUS_BRIDGE_COMMAND[@]}"
-  fi
-  if [ "${#PREVIOUS_WEB_COMMAND[@]}" -gt 0 ]; then
+  echo "$PROGRAM: stopped the new copy; starting the previous one again (its own configuration and environment)." >&2
+  cp -f "$SUPERVISOR_PREVIOUS_CONF" "$SUPERVISOR_CONF"
+  start_supervisord env -i "${PREVIOUS_ENVIRONMENT[@]}" "${PREVIOUS_COMMAND[@]}"
+  # The previous copy was healthy before: it gets at least the default 60 s,
+  # however short a wait the failed deploy was given.
+  if [ "$DEPLOY_WAIT_SECONDS" -lt 60 ]; then DEPLOY_WAIT_SECONDS=60; fi
+  if [ -n "$PREVIOUS_HEALTH_URL" ]; then
     wait_healthy "$PREVIOUS_HEALTH_URL" >/dev/null
   fi
   echo "$PROGRAM: the previous copy runs again (web server pid $(cat "$APP_PID" 2>/dev/null || echo none)," \
@@ -775,34 +862,41 @@ bridge_pids_note() {
   [ -z "$pids" ] || echo ", bridge pid(s)$pids"
 }
 
-# "LOG OFFSET" pairs of the daemons this run started, each log once (the
-# bridges share one), from the first offset.
+# "LOG OFFSET" pairs: supervisord's log and every daemon log, from their sizes
+# before this start.
 started_logs() {
-  local index seen=" "
-  for index in "${!STARTED_LOGS[@]}"; do
-    case "$seen" in *" ${STARTED_LOGS[index]} "*) continue ;; esac
-    seen+="${STARTED_LOGS[index]} "
-    echo "${STARTED_LOGS[index]} ${STARTED_OFFSETS[index]}"
+  local log
+  echo "$SUPERVISORD_LOG $SUPERVISORD_OFFSET"
+  for log in "$APP_LOG" "$CELERY_LOG" "$LOG_DIR"/bridge-*.log; do
+    if [ -e "$log" ]; then echo "$log ${LOG_OFFSETS[$log]:-0}"; fi
   done
 }
 
-# wait_healthy URL: until URL answers 200, while every daemon this run
-# started keeps running; start_failed otherwise.
+# wait_healthy URL: until URL answers 200 and every daemon runs, while
+# supervisord runs and no daemon has exited; start_failed otherwise. A daemon
+# that exits during start-up would be restarted by supervisord again and
+# again: that fails the deploy at once.
 wait_healthy() {
-  local url=$1 index
+  local url=$1 failing status name state why log
   local deadline=$((SECONDS + DEPLOY_WAIT_SECONDS)) answer=""
   while :; do
-    for index in "${!STARTED_NAMES[@]}"; do
-      [ -n "$(daemon_pid "${STARTED_PIDFILES[index]}" "${STARTED_NAMES[index]}")" ] ||
-        start_failed "${STARTED_LABELS[index]} exited during start-up." \
-          "${STARTED_LOGS[index]}" "${STARTED_OFFSETS[index]}"
-    done
-    if answer=$(health_probe "$url"); then
+    [ -n "$(daemon_pid "$SUPERVISORD_PID" "$SUPERVISORD_NAME")" ] ||
+      start_failed "supervisord exited during start-up." "$SUPERVISORD_LOG" "$SUPERVISORD_OFFSET"
+    status=0
+    failing=$(supervision check "$SUPERVISOR_CONF" 2>/dev/null) || status=$?
+    if [ "$status" -eq 1 ]; then
+      IFS=$'\t' read -r name state why <<<"$failing"
+      log=$(program_log "$name")
+      start_failed "$(program_label "$name") exited during start-up (supervisor: $state${why:+, $why})." \
+        "$log" "${LOG_OFFSETS[$log]:-0}"
+    fi
+    # 2: supervisord does not answer on its socket yet.
+    if [ "$status" -eq 0 ] && answer=$(health_probe "$url"); then
       break
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       # shellcheck disable=SC2046  # "LOG OFFSET" pairs, two words each
-      start_failed "$url did not answer 200 within $DEPLOY_WAIT_SECONDS s (last answer: $answer)." \
+      start_failed "$url did not answer 200 within $DEPLOY_WAIT_SECONDS s (last answer: ${answer:-none})." \
         $(started_logs)
     fi
     sleep 0.5
@@ -822,9 +916,9 @@ print_urls() {
   base="http://$(local_address "$HOST"):$PORT"
   echo
   if [ "$BRIDGE_MODE" = process ]; then
-    echo "KlipperIWC is running (web server pid $(cat "$APP_PID"), Celery worker pid $(cat "$CELERY_PID")$(bridge_pids_note))."
+    echo "KlipperIWC is running under supervisord (pid $(cat "$SUPERVISORD_PID")): web server pid $(cat "$APP_PID"), Celery worker pid $(cat "$CELERY_PID")$(bridge_pids_note)."
   else
-    echo "KlipperIWC is running (web server pid $(cat "$APP_PID") with the bridge inside, Celery worker pid $(cat "$CELERY_PID"))."
+    echo "KlipperIWC is running under supervisord (pid $(cat "$SUPERVISORD_PID")): web server pid $(cat "$APP_PID") with the bridge inside, Celery worker pid $(cat "$CELERY_PID")."
   fi
   echo "  Site:      $base/"
   echo "  API docs:  $base/api/docs/"
@@ -841,9 +935,9 @@ with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
     fi
   fi
   if [ "$BRIDGE_MODE" = process ]; then
-    echo "Logs: $APP_LOG, $CELERY_LOG, $BRIDGE_LOG (deploy steps: $DEPLOY_LOG)."
+    echo "Logs: $APP_LOG, $CELERY_LOG, $LOG_DIR/bridge-N.log, $SUPERVISORD_LOG (deploy steps: $DEPLOY_LOG)."
   else
-    echo "Logs: $APP_LOG, $CELERY_LOG (deploy steps: $DEPLOY_LOG)."
+    echo "Logs: $APP_LOG, $CELERY_LOG, $SUPERVISORD_LOG (deploy steps: $DEPLOY_LOG)."
   fi
   echo "Status: ./deploy.sh status    Stop: ./deploy.sh stop"
 }
@@ -886,6 +980,7 @@ cmd_stop() {
   stop_all
 }
 
+
 # " (pid N is gone, but ...)" when PIDFILE names a dead daemon whose session
 # still has processes here; nothing otherwise.
 leftovers_note() {
@@ -911,62 +1006,68 @@ bridge_mode_of() {
   done
 }
 
-# Prints a line per bridge (a pid file each), or one saying where the bridge
-# runs; sets BRIDGES_EXPECTED and BRIDGES_RUNNING. APP is the web server's pid
-# (empty when it does not run): its environment says the running copy's mode.
-status_bridges() {
-  local app=$1 mode="" pidfiles pidfile pid
-  BRIDGES_EXPECTED=0
-  BRIDGES_RUNNING=0
-  [ -z "$app" ] || mode=$(bridge_mode_of "$app")
-  pidfiles=$(bridge_pidfiles)
-  if [ -n "$pidfiles" ]; then
-    for pidfile in $pidfiles; do
-      BRIDGES_EXPECTED=$((BRIDGES_EXPECTED + 1))
-      pid=$(daemon_pid "$pidfile" "$BRIDGE_NAME")
-      if [ -n "$pid" ]; then
-        echo "$(bridge_label "$pidfile"): running (pid $pid, manage.py $BRIDGE_NAME)"
-        BRIDGES_RUNNING=$((BRIDGES_RUNNING + 1))
-      else
-        echo "$(bridge_label "$pidfile"): not running$(leftovers_note "$pidfile")"
-      fi
-    done
-  elif [ "$mode" = web ]; then
-    echo "bridge: inside the web server (BRIDGE_MODE=web); no process of its own"
-  elif [ "$mode" = process ]; then
-    echo "bridge: not running (BRIDGE_MODE=process, but no bridge was started; ./deploy.sh restart starts them)"
-    BRIDGES_EXPECTED=1
-  elif [ -z "$app" ]; then
-    echo "bridge: not running"
-  else
-    echo "bridge: no bridge process (the web server's BRIDGE_MODE is unknown: it was not started by this deploy.sh)"
-  fi
+# "1 restart", "3 restarts".
+restarts_text() {
+  if [ "$1" = 1 ]; then echo "1 restart"; else echo "$1 restarts"; fi
 }
 
+# A line per daemon from supervisord: pid, uptime (supervisord's) and
+# restarts (starts after the first, counted by the event listener of
+# scripts/supervision.py), then whether /healthz answers. Exit 0 when
+# supervisord and every daemon run, 3 otherwise.
 cmd_status() {
-  local app celery running=0 ARGS_HOST="" ARGS_PORT="" BRIDGES_EXPECTED BRIDGES_RUNNING
-  app=$(daemon_pid "$APP_PID" "$WEB_NAME")
-  celery=$(daemon_pid "$CELERY_PID" celery)
-  if [ -n "$app" ] && read_cmdline "$app"; then
-    # The address the web server was started with, and its Python (the venv's), from its command line.
-    VENV_PYTHON=${ARGS[0]}
-    args_address
-    echo "web: running (pid $app, $(daphne_count "$app") daphne process(es)) on ${ARGS_HOST:-?}:${ARGS_PORT:-?}"
-    running=$((running + 1))
-  else
-    echo "web: not running$(leftovers_note "$APP_PID")"
+  local supervisor lines name state pid up restarts why web="" bridges=0 down=0 ARGS_HOST="" ARGS_PORT=""
+  find_supervisord
+  supervisor=$SUPERVISORD_RUNNING
+  if [ -z "$supervisor" ]; then
+    if [ -f "$SUPERVISORD_PID" ]; then
+      echo "supervisord: not running$(leftovers_note "$SUPERVISORD_PID")"
+    else
+      echo "supervisord: not running"
+    fi
+    echo "/healthz: not checked (the web server is not running)"
+    warn_unmanaged
+    exit 3
   fi
-  if [ -n "$celery" ]; then
-    echo "celery: running (pid $celery), worker with beat"
-    running=$((running + 1))
-  else
-    echo "celery: not running$(leftovers_note "$CELERY_PID")"
+  if ! lines=$(supervision status "$SUPERVISOR_CONF" 2>&1); then
+    echo "supervisord: running (pid $supervisor), but does not answer on its socket ($lines)"
+    exit 3
   fi
-  status_bridges "$app"
-  if [ -n "$app" ] && [ -n "$ARGS_HOST" ] && [ -n "$ARGS_PORT" ]; then
+  echo "supervisord: running (pid $supervisor, $SUPERVISOR_CONF)"
+  while IFS=$'\t' read -r name state pid up restarts why; do
+    [ -n "$name" ] || continue
+    restarts=$(restarts_text "$restarts")
+    if [ "$state" != RUNNING ]; then
+      down=$((down + 1))
+      case "$name" in bridge-*) name="bridge ${name#bridge-}" ;; esac
+      echo "$name: not running (supervisor: $state${why:+, $why}), $restarts"
+      continue
+    fi
+    case "$name" in
+      web)
+        web=$pid
+        if read_cmdline "$pid"; then args_address; fi
+        echo "web: running (pid $pid, $(daphne_count "$pid") daphne process(es)) on ${ARGS_HOST:-?}:${ARGS_PORT:-?}, up $up, $restarts"
+        ;;
+      celery) echo "celery: running (pid $pid), worker with beat, up $up, $restarts" ;;
+      bridge-*)
+        bridges=$((bridges + 1))
+        echo "bridge ${name#bridge-}: running (pid $pid, manage.py $BRIDGE_NAME), up $up, $restarts"
+        ;;
+      *) echo "$name: running (pid $pid), up $up, $restarts" ;;
+    esac
+  done <<<"$lines"
+  if ! grep -q '^bridge-' <<<"$lines"; then
+    if [ -n "$web" ] && [ "$(bridge_mode_of "$web")" = web ]; then
+      echo "bridge: inside the web server (BRIDGE_MODE=web); no process of its own"
+    else
+      echo "bridge: no bridge process"
+    fi
+  fi
+  if [ -n "$web" ] && [ -n "$ARGS_HOST" ] && [ -n "$ARGS_PORT" ]; then
     local url answer
     url="http://$(local_address "$ARGS_HOST"):$ARGS_PORT/healthz"
-    if answer=$(health_probe "$url"); then
+    if answer=$(VENV_PYTHON=$SUPERVISION_PYTHON health_probe "$url"); then
       echo "/healthz: answers ($url: $answer)"
     else
       echo "/healthz: does not answer 200 ($url: $answer)"
@@ -975,7 +1076,7 @@ cmd_status() {
     echo "/healthz: not checked (the web server is not running)"
   fi
   warn_unmanaged
-  [ "$running" -eq 2 ] && [ "$BRIDGES_RUNNING" -eq "$BRIDGES_EXPECTED" ] || exit 3
+  [ "$down" -eq 0 ] || exit 3
 }
 
 if [ "$#" -gt 1 ]; then

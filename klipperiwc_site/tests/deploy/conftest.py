@@ -167,9 +167,9 @@ def wait_until(condition, timeout: float = 30, what: str = "condition"):
 
 def pid_files(directory: Path) -> list[Path]:
     logs = directory / "logs"
-    return [path for path in (logs / "app.pid", logs / "celery.pid") if path.exists()] + sorted(
-        logs.glob("bridge-*.pid")
-    )
+    return [
+        path for path in (logs / "supervisord.pid", logs / "app.pid", logs / "celery.pid") if path.exists()
+    ] + sorted(logs.glob("bridge-*.pid"))
 
 
 def environment_of(pid: int) -> dict[str, str]:
@@ -232,6 +232,11 @@ def deployment(tmp_path, project_env, free_port):
     # Whatever happened above, leave no daemon behind.
     with suppress(subprocess.SubprocessError, OSError):
         subprocess.run(["./deploy.sh", "stop"], cwd=directory, env=env, capture_output=True, timeout=60, check=False)
+    # supervisord first (it is no daemon kind of processes()): it would start the daemons again.
+    with suppress(OSError, ValueError):
+        supervisord = int((directory / "logs" / "supervisord.pid").read_text())
+        if str(directory) in Path(f"/proc/{supervisord}/cmdline").read_bytes().decode(errors="replace"):
+            os.kill(supervisord, signal.SIGKILL)
     for pid in processes(directory):
         with suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)

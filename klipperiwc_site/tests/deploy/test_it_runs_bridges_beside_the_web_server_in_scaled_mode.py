@@ -48,12 +48,16 @@ def test_bridges_follow_the_printers_are_listed_rolled_back_reduced_and_stopped(
     assert sorted(bridges.values()) == sorted(mains["bridge"])
     for pid in bridges.values():
         assert os.readlink(f"/proc/{pid}/cwd") == str(directory)
-        assert environment_of(pid)["LOG_FILE"] == "logs/bridge.log"
+        # Each bridge logs to its standard error; supervisord writes (and rotates) logs/bridge-N.log.
+        assert environment_of(pid)["LOG_FILE"] == "-"
     # A lease gives the demo printer to exactly one of them; nobody polls /api/status.
     follower = wait_until(lambda: demo_followed_by(postgres_database), what="a bridge to connect the demo printer")
     assert follower in bridges.values()
     wait_for_history_growth(postgres_database)
-    assert "started" in (directory / "logs" / "bridge.log").read_text()
+    for name, pid in bridges.items():
+        log = (directory / "logs" / name.replace(".pid", ".log")).read_text()
+        assert f" {pid}: " in log, log  # its own records, each naming its process id
+    assert any("started" in (directory / "logs" / f"bridge-{number}.log").read_text() for number in (1, 2))
 
     # status and stop need no configuration: they ask the running copy and its pid files.
     status = deployment.run("status")
