@@ -369,9 +369,16 @@ def _sqlite_restore(source: Path, progress: Progress) -> None:
 
 def backup_create(*, destination: Path, progress: Progress = _quiet) -> dict:
     """Write a backup of this instance into ``destination`` (a missing or empty folder); returns the manifest."""
-    destination = Path(destination)
+    destination = Path(destination).resolve()
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise BackupError(f"{destination} exists and is not an empty folder; name a new folder for the backup.")
+    local, remote = local_storages()
+    for storage in local:
+        if destination.is_relative_to(storage.location):
+            raise BackupError(
+                f"{destination} is inside the {storage.alias} storage's folder {storage.location}: the backup "
+                "would copy itself; put it somewhere else."
+            )
     destination.mkdir(parents=True, exist_ok=True)
     created_at = datetime.now(UTC)
 
@@ -391,7 +398,6 @@ def backup_create(*, destination: Path, progress: Progress = _quiet) -> dict:
         "tables": dump["tables"],
     }
 
-    local, remote = local_storages()
     progress(
         f"[2/3] files of {len(local)} local storage(s)"
         + (f"; not copied (not local): {', '.join(remote)}" if remote else "")

@@ -115,3 +115,12 @@ def test_an_intact_copy_of_the_same_backup_restores(good_backup, tmp_path):
     result = run_manage("restore", str(good_backup), env=site_env(target))
     assert result.returncode == 0, result.stderr
     assert (target / "assets" / "board.png").read_bytes() == b"\x89PNG pretend board picture"
+
+
+def test_a_backup_into_a_storage_folder_is_refused(good_backup):
+    # It would copy itself into itself; found before anything is written.
+    site = good_backup.parent
+    result = run_manage("backup", str(site / "assets" / "backup"), env=site_env(site))
+    assert result.returncode != 0
+    assert "would copy itself" in result.stderr
+    assert not (site / "assets" / "backup").exists()
