@@ -1,35 +1,52 @@
-"""Uploaded images are checked and thumbnailed in a short-lived child process, not in the web server.
+"""Uploaded images are checked and thumbnailed in a single-use child process, not in the web server.
 
 Decoding a 20 MB PNG needs its whole raster in memory (up to
 BOARD_ASSET_MAX_PIXELS x 4 bytes), and the image decoder is the code an upload
 exposes most to hostile files. So assets.validation runs in a child process
-made for one upload and ended after it, which gives all its memory back: the
-web process receives only the verdict, the image's description and the
-thumbnail. Children fork from a forkserver that has Pillow loaded, so one
-starts in milliseconds, and each runs under a memory and CPU-time limit.
+that checks one upload and then exits, which gives all its memory back and
+leaves nothing a hostile file did behind for the next upload: the web process
+receives only the verdict, the image's description and the thumbnail.
+
+Children fork from a multiprocessing forkserver that has Pillow loaded and
+warmed up (assets.checker_preload). Starting one still costs more than
+checking a typical upload, so the web process keeps SPARE_CHECKERS children
+started ahead, each waiting on its own pipe: an upload takes a waiting child,
+and a background thread starts its replacement and reaps the used one. The
+child sets its memory and CPU-time limits when its upload arrives. A child
+that has not answered within RESULT_TIMEOUT_SECONDS is killed at once, and at
+most CONCURRENT_CHECKS uploads are checked at the same time (each in a child
+of its own; the others wait for a slot).
 
 The helper processes end with the web process, even when it is killed
 (``kill -9``, the OOM killer): each child watches the web process and exits
-when it is gone, and the forkserver and multiprocessing's resource tracker
-exit by themselves once no process holds their pipes any more, that is when
-the web process and the children are gone.
+when it is gone (a waiting child also sees its pipe close), and the
+forkserver and multiprocessing's resource tracker exit by themselves once no
+process holds their pipes any more, that is when the web process and the
+children are gone.
 
 Nothing here imports Django: the forkserver and its children stay small.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import io
+import logging
 import multiprocessing
 import os
 import resource
 import select
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
 
-from assets.validation import InspectedFile, RejectedFile, inspect_upload, make_thumbnail
+from assets.validation import InspectedFile, RejectedFile, check_upload
+
+logger = logging.getLogger(__name__)
 
 # Python, Pillow and their libraries, plus room for a raster of max_pixels
 # in RGBA and two working copies (thumbnail conversion).
@@ -37,44 +54,232 @@ BASE_ADDRESS_SPACE_BYTES = 768 * 1024 * 1024
 BYTES_PER_PIXEL_BUDGET = 12
 CPU_SECONDS = 60
 RESULT_TIMEOUT_SECONDS = 120
-WORKERS = 2
+# Uploads checked at once per web process; each child may use
+# BASE_ADDRESS_SPACE_BYTES + BYTES_PER_PIXEL_BUDGET x max_pixels.
+CONCURRENT_CHECKS = 2
+# Children kept waiting, so that that many uploads arriving together start no process.
+SPARE_CHECKERS = 2
+# After a failed start of a spare child, the next attempt waits this long.
+RESTART_DELAY_SECONDS = 1.0
 
-_executor: ProcessPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _pool() -> ProcessPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["assets.inspection"])
-            _executor = ProcessPoolExecutor(
-                max_workers=WORKERS,
-                mp_context=context,
-                max_tasks_per_child=1,
-                initializer=_exit_with,
-                initargs=(os.getpid(),),
-            )
-        return _executor
+CRASHED_MESSAGE = "The image could not be checked within the limits for uploads."
+TIMEOUT_MESSAGE = "Checking the image took too long."
+BUSY_MESSAGE = "Too many uploads are being checked right now; try again in a moment."
+UNAVAILABLE_MESSAGE = "The image checker could not be started; try again later."
 
 
-def _pool_discard(broken: ProcessPoolExecutor) -> None:
-    global _executor
-    with _executor_lock:
-        if _executor is broken:
-            _executor = None
-    broken.shutdown(wait=False, cancel_futures=True)
+class _Checker:
+    """One child process and the web process's end of its pipe; it checks one upload."""
+
+    def __init__(self, process: BaseProcess, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+
+    @property
+    def pid(self) -> int:
+        assert self.process.pid is not None
+        return self.process.pid
+
+    def kill(self) -> None:
+        """SIGKILL now: a hostile file holds neither a slot nor memory until its CPU limit."""
+        if self.process.exitcode is None:
+            with contextlib.suppress(OSError, ValueError):  # exited meanwhile, or already closed
+                self.process.kill()
+
+    def reap(self, *, timeout: float) -> None:
+        """Wait for the child's exit (killing it if it lingers) and release its file descriptors."""
+        self.connection.close()
+        self.process.join(timeout)
+        if self.process.exitcode is None:
+            self.kill()
+            self.process.join(timeout)
+        if self.process.exitcode is not None:
+            self.process.close()
+
+
+class _Checkers:
+    """The waiting children of this web process and the thread that keeps them topped up."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._ready: collections.deque[_Checker] = collections.deque()
+        self._used: list[_Checker] = []
+        self._slots = threading.BoundedSemaphore(CONCURRENT_CHECKS)
+        self._owner = os.getpid()
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["assets.checker_preload"])
+        self._thread = threading.Thread(target=self._keep_ready, name="image-checker-spares", daemon=True)
+        self._thread.start()
+
+    # -- used by uploads -------------------------------------------------
+
+    def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` in a child of its own; its return value.
+
+        Raises RejectedFile when no slot frees up in time (503), when the
+        child dies (400: killed at a limit, or the decoder crashed) and when
+        it does not answer in time (400; the child is killed first).
+        """
+        deadline = time.monotonic() + RESULT_TIMEOUT_SECONDS
+        if not self._slots.acquire(timeout=RESULT_TIMEOUT_SECONDS):
+            raise RejectedFile(BUSY_MESSAGE, status_code=503)
+        try:
+            checker = self._take()
+            if not self._send(checker, function, args):
+                # It died while it waited (killed from outside): the job goes to a new one.
+                self._retire(checker)
+                checker = self._start()
+                if not self._send(checker, function, args):
+                    self._retire(checker)
+                    raise RejectedFile(UNAVAILABLE_MESSAGE, status_code=503)
+            try:
+                return self._answer(checker, deadline=deadline)
+            finally:
+                self._retire(checker)
+        finally:
+            self._slots.release()
+
+    @staticmethod
+    def _send(checker: _Checker, function: Callable[..., Any], args: tuple) -> bool:
+        try:
+            checker.connection.send((function, args))
+        except OSError:
+            return False
+        return True
+
+    def _answer(self, checker: _Checker, *, deadline: float) -> Any:
+        try:
+            if not checker.connection.poll(max(0.0, deadline - time.monotonic())):
+                checker.kill()
+                logger.warning("Image checker %d did not answer in time and was killed", checker.pid)
+                raise RejectedFile(TIMEOUT_MESSAGE, status_code=400)
+            outcome = checker.connection.recv()
+        except (EOFError, OSError):
+            # The child died: killed at its memory or CPU limit, or the decoder crashed.
+            checker.kill()
+            raise RejectedFile(CRASHED_MESSAGE, status_code=400) from None
+        if outcome[0] == "failed":
+            logger.error("The image checker failed:\n%s", outcome[1])
+            raise RejectedFile(CRASHED_MESSAGE, status_code=400)
+        return outcome[1]
+
+    def _take(self) -> _Checker:
+        """A waiting child, or (none being ready) one started now."""
+        with self._lock:
+            while self._ready:
+                checker = self._ready.popleft()
+                if checker.process.is_alive():
+                    self._changed.notify_all()
+                    return checker
+                self._used.append(checker)  # died while waiting (killed from outside)
+            self._changed.notify_all()
+        return self._start()
+
+    def _retire(self, checker: _Checker) -> None:
+        with self._lock:
+            self._used.append(checker)
+            self._changed.notify_all()
+
+    def ready_pids(self) -> list[int]:
+        """The pids of the children waiting for an upload, next first."""
+        with self._lock:
+            return [checker.pid for checker in self._ready]
+
+    def wait_until_ready(self, *, timeout: float) -> bool:
+        """Whether SPARE_CHECKERS children are waiting (within ``timeout`` seconds)."""
+        with self._lock:
+            return self._changed.wait_for(lambda: len(self._ready) >= SPARE_CHECKERS, timeout=timeout)
+
+    # -- the background thread -------------------------------------------
+
+    def _start(self) -> _Checker:
+        try:
+            return self._start_process()
+        except Exception as exc:
+            logger.exception("Could not start an image checker")
+            raise RejectedFile(UNAVAILABLE_MESSAGE, status_code=503) from exc
+
+    def _start_process(self) -> _Checker:
+        mine, theirs = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_serve_one, args=(theirs, self._owner), name="image-checker", daemon=True
+        )
+        try:
+            process.start()
+        finally:
+            theirs.close()  # the child holds its end; when the web process dies, the child reads EOF
+        return _Checker(process, mine)
+
+    def _keep_ready(self) -> None:
+        while True:
+            with self._lock:
+                self._changed.wait_for(lambda: self._used or len(self._ready) < SPARE_CHECKERS)
+                used, self._used = self._used, []
+                missing = SPARE_CHECKERS - len(self._ready)
+            for checker in used:
+                checker.reap(timeout=5)
+            for _ in range(missing):
+                try:
+                    checker = self._start_process()
+                except Exception:
+                    logger.exception("Could not start a spare image checker; uploads start their own meanwhile")
+                    time.sleep(RESTART_DELAY_SECONDS)
+                    break
+                with self._lock:
+                    self._ready.append(checker)
+                    self._changed.notify_all()
+
+
+_checkers: _Checkers | None = None
+_checkers_lock = threading.Lock()
+
+
+def _pool() -> _Checkers:
+    global _checkers
+    with _checkers_lock:
+        if _checkers is None or _checkers._owner != os.getpid():
+            _checkers = _Checkers()
+        return _checkers
+
+
+def warm_up(*, timeout: float = 30) -> bool:
+    """Start the forkserver and the spare children now, not at the first upload; whether they are ready."""
+    return _pool().wait_until_ready(timeout=timeout)
+
+
+def ready_checker_pids() -> list[int]:
+    """The pids of the children waiting for the next uploads (for tests and diagnostics)."""
+    return _pool().ready_pids()
+
+
+# --------------------------------------------------------------------------
+# In the child
+# --------------------------------------------------------------------------
+
+
+def _serve_one(connection: Connection, owner: int) -> None:
+    """The child's main: wait for one job, answer it, exit."""
+    _exit_with(owner)
+    try:
+        function, args = connection.recv()
+    except (EOFError, OSError):
+        return  # the web process let this child go without a job
+    try:
+        outcome: tuple = ("ok", function(*args))
+    except BaseException:
+        import traceback
+
+        outcome = ("failed", traceback.format_exc())
+    connection.send(outcome)
 
 
 def _exit_with(owner: int) -> None:
-    """Runs first in each child: end the child when ``owner`` (the web process) ends.
+    """End this child when ``owner`` (the web process) ends, even in the middle of a decode.
 
-    The child's parent is the forkserver, not the web process, and an idle
-    child waits on a queue whose pipe it holds both ends of, so nothing else
-    would end it; while it lives, it keeps the forkserver and the resource
-    tracker alive too. On Linux (5.3+) a pidfd tells the moment the owner
-    exits; elsewhere the child looks once a second.
+    The child's parent is the forkserver, not the web process. On Linux
+    (5.3+) a pidfd tells the moment the owner exits; elsewhere the child
+    looks once a second.
     """
     try:
         handle = os.pidfd_open(owner)
@@ -111,8 +316,7 @@ def _check_in_child(path: str | None, data: bytes | None, max_pixels: int):
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
     try:
         with open(path, "rb") if path is not None else io.BytesIO(data) as file:
-            inspected = inspect_upload(file, max_pixels=max_pixels)
-            thumbnail = None if inspected.kind == "svg" else make_thumbnail(file, kind=inspected.kind)
+            inspected, thumbnail = check_upload(file, max_pixels=max_pixels)
     except RejectedFile as exc:
         # Exceptions with keyword-only arguments do not survive pickling; send the parts.
         return ("rejected", str(exc), exc.status_code)
@@ -122,7 +326,7 @@ def _check_in_child(path: str | None, data: bytes | None, max_pixels: int):
 
 
 def inspect_and_thumbnail(file, *, max_pixels: int) -> tuple[InspectedFile, bytes | None]:
-    """inspect_upload and (for raster images) make_thumbnail, in a child process.
+    """validation.check_upload (inspect_upload and, for raster images, make_thumbnail) in a child process.
 
     ``file`` is an uploaded file: one Django spooled to disk is read there by
     the child; a small one in memory is sent to it. Raises RejectedFile.
@@ -133,15 +337,7 @@ def inspect_and_thumbnail(file, *, max_pixels: int) -> tuple[InspectedFile, byte
         file.seek(0)
         data = file.read()
         file.seek(0)
-    pool = _pool()
-    try:
-        outcome = pool.submit(_check_in_child, path, data, max_pixels).result(timeout=RESULT_TIMEOUT_SECONDS)
-    except BrokenProcessPool:
-        # The child died: killed at its CPU limit, or the decoder crashed.
-        _pool_discard(pool)
-        raise RejectedFile("The image could not be checked within the limits for uploads.", status_code=400) from None
-    except TimeoutError:
-        raise RejectedFile("Checking the image took too long.", status_code=400) from None
+    outcome = _pool().run(_check_in_child, path, data, max_pixels)
     if outcome[0] == "rejected":
         raise RejectedFile(outcome[1], status_code=outcome[2])
     return outcome[1], outcome[2]

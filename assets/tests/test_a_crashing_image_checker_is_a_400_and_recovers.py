@@ -22,8 +22,7 @@ def test_the_check_does_not_run_in_the_web_process(api, monkeypatch):
     def not_here(*args, **kwargs):
         raise AssertionError("decoded in the web process")
 
-    monkeypatch.setattr("assets.validation.inspect_upload", not_here)
-    monkeypatch.setattr("assets.validation.make_thumbnail", not_here)
-    monkeypatch.setattr(inspection, "inspect_upload", not_here)
-    monkeypatch.setattr(inspection, "make_thumbnail", not_here)
+    for name in ("check_upload", "inspect_upload", "make_thumbnail"):
+        monkeypatch.setattr(f"assets.validation.{name}", not_here)
+    monkeypatch.setattr(inspection, "check_upload", not_here)
     assert api.upload(png_bytes(72, 72)).status_code == 201

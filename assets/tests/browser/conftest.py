@@ -15,10 +15,20 @@ from pathlib import Path
 
 import pytest
 
+from assets.tests.abuse_corpus import MAX_BYTES
+
 # Chromium through Playwright, launched the way the board designer's tests launch it.
 from boards.tests.browser.conftest import MODERATOR_TOKEN, UPLOAD_TOKEN, chromium_browser  # noqa: F401
 
-CONTENT_TYPES = {".svg": "image/svg+xml", ".html": "text/html; charset=utf-8", ".css": "text/css"}
+# As a static file server's MIME table has them (nginx's mime.types, say).
+CONTENT_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".webp": "image/webp",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css",
+}
 
 
 @dataclass
@@ -107,6 +117,7 @@ def asset_server(project_env, manage, start_daphne, tmp_path, public_file_server
         BOARD_ASSET_MODERATION_TOKEN=MODERATOR_TOKEN,
         BOARD_ASSET_LOCAL_PATH=str(public_file_server.folder),
         BOARD_ASSET_LOCAL_PUBLIC_URL=public_file_server.url,
+        BOARD_ASSET_MAX_BYTES=str(MAX_BYTES),
     )
     result = manage("migrate", "--noinput", env=env)
     assert result.returncode == 0, f"manage.py migrate failed:\n{result.stdout}\n{result.stderr}"
