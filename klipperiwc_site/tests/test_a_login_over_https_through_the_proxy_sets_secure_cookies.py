@@ -43,7 +43,7 @@ def proxied_site(project_env, manage, start_daphne, tmp_path):
 
 def request(url: str, method: str, path: str, *, headers: dict | None = None, body: str | None = None):
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=20)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
