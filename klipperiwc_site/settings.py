@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from klipperiwc_site.config import LOG_LEVELS, ConfigError, Environment, load_env_file, secret_key
+from klipperiwc_site.security_headers import content_security_policy, s3_image_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "data"
@@ -39,6 +40,28 @@ TRUST_PROXY_HEADERS = env.bool("TRUST_PROXY_HEADERS", default=False)
 if TRUST_PROXY_HEADERS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+
+# --- HTTPS ----------------------------------------------------------------------
+# Behind a proxy the hub is taken to be served over HTTPS (the README's public-hub
+# setup), so HTTPS-only is the default there; a LAN install without a proxy speaks
+# plain HTTP and keeps all of this off. Each part can be set on its own.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=TRUST_PROXY_HEADERS)
+# What talks plain HTTP to daphne on the loopback address, past the proxy: the
+# /healthz probes of deploy.sh and the Docker image, and Prometheus on /metrics.
+# (WebSockets never pass Django's middleware, so /ws/status is not redirected.)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^metrics/?$"]
+# HSTS is sent on HTTPS responses only. A year, as the preload list requires;
+# browsers that saw it refuse plain HTTP to this host (and its subdomains) that long.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000 if TRUST_PROXY_HEADERS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=TRUST_PROXY_HEADERS)
+# Only consent to the preload list: nothing is listed until someone submits the domain.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=TRUST_PROXY_HEADERS)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=TRUST_PROXY_HEADERS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=TRUST_PROXY_HEADERS)
+# No script of the site reads the CSRF cookie (forms carry the token, Swagger UI gets it
+# from its init script), so scripts may not read it either.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_HTTPONLY = True
 
 # Threads per daphne process that run HTTP requests (klipperiwc_site/asgi_handler.py).
 WEB_REQUEST_THREADS = env.int("WEB_REQUEST_THREADS", 8, minimum=1, maximum=256)
@@ -72,6 +95,11 @@ MIDDLEWARE = [
     "klipperiwc_site.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy (klipperiwc_site/security_headers.py).
+    # Outside everything below, so the pages they answer with (the 503 page) have them too;
+    # inside WhiteNoise, whose static files need neither.
+    "csp.middleware.CSPMiddleware",
+    "klipperiwc_site.security_headers.PermissionsPolicyMiddleware",
     "klipperiwc_site.middleware.JsonApiErrorsMiddleware",
     # A database that does not answer: 503 with Retry-After, not 500.
     "klipperiwc_site.middleware.DatabaseUnavailableMiddleware",
@@ -357,6 +385,15 @@ STORAGES["printer_thumbnails"] = {
         ),
     },
 }
+# --- Content-Security-Policy (django-csp) and Permissions-Policy ---------------------
+# Board images may come from another origin: BOARD_ASSET_*_PUBLIC_URL, or S3's presigned links.
+_image_origins = [BOARD_ASSET_PUBLIC_URL] if BOARD_ASSET_PUBLIC_URL else []
+if BOARD_ASSET_STORAGE_BACKEND == "s3":
+    _image_origins += s3_image_origins(
+        endpoint=BOARD_ASSET_S3_ENDPOINT, bucket=BOARD_ASSET_S3_BUCKET, region=env.str("BOARD_ASSET_S3_REGION")
+    )
+CONTENT_SECURITY_POLICY = content_security_policy(image_origins=_image_origins)
+
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]

@@ -30,10 +30,15 @@ def test_docs_load_their_assets_from_this_server_not_a_cdn(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "/api/schema/" in html
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources, html
     assert all(not source.startswith(("http://", "https://", "//")) for source in sources), sources
+    # The init script is a URL of its own (no inline script), and it loads this site's schema.
+    assert "/api/docs/?script=" in sources, sources
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert '"/api/schema/"' in script.content.decode()
 
 
 @pytest.mark.django_db

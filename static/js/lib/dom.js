@@ -3,7 +3,8 @@
 //   attrs.class   "a b" or ["a", cond && "b"]
 //   attrs.text    the element's textContent
 //   attrs.dataset {key: value}  -> data-key
-//   attrs.style   {prop: value} (or a string, as the style attribute)
+//   attrs.style   {prop: value}, or a string of declarations (set through the CSSOM, which the
+//                 site's Content-Security-Policy allows; a style attribute in markup it refuses)
 //   attrs.props   {name: value}  set as DOM properties (value, checked, ...)
 //   attrs.onclick / onChange / ... : listeners (the name after "on", lower-cased)
 //   any other: an attribute (true -> present and empty; false, null, undefined -> absent)
@@ -26,6 +27,8 @@ function build(element, attrs, children) {
         }
       } else if (name === "style" && typeof value === "object") {
         Object.assign(element.style, value);
+      } else if (name === "style") {
+        element.style.cssText = String(value);
       } else if (name === "props") {
         Object.assign(element, value);
       } else if (name.length > 2 && name.startsWith("on") && typeof value === "function") {
