@@ -339,6 +339,7 @@ def _raster_corpus(target: str, *, max_bytes: int) -> list[Hostile]:
         Hostile("jpeg/html-in-a-comment", _jpeg_with_comment(pictures.jpeg(), html), "board.html", 201),
         Hostile("webp/html-appended", pictures.webp() + html, "board.webp", 415),
         Hostile("webp/zip-appended", pictures.webp() + zip_bytes(), "board.webp", 415),
+        Hostile("webp/html-in-a-chunk", _webp_with_chunk(pictures.webp(), b"HTML", html), "board.html", 201),
         Hostile("webp/zip-in-a-chunk", _webp_with_chunk(pictures.webp(), b"ZIPP", zip_bytes()), "board.webp", 415),
         # Truncated and empty.
         Hostile("png/truncated", png[: len(png) // 2], "board.png", 400),

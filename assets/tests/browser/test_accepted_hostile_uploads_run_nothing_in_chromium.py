@@ -14,6 +14,7 @@ script (they set window.__pwned).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 
 import pytest
@@ -75,8 +76,9 @@ def test_accepted_hostile_uploads_contact_no_other_origin_and_run_no_script(
 ):
     accepted = [entry for entry in abuse_corpus.build(tmp_path / "corpus", outside_world.url) if entry.accepted]
     assert len(accepted) > 150
-    public_urls, app_urls = {}, {}
-    for entry in accepted:
+
+    def store_public(entry: abuse_corpus.Hostile) -> tuple[str, str]:
+        """Upload through the API and approve as public; the file's public link and its link to the app."""
         asset = upload_asset(
             asset_server.url,
             entry.path.read_bytes(),
@@ -84,9 +86,15 @@ def test_accepted_hostile_uploads_contact_no_other_origin_and_run_no_script(
             content_type="application/octet-stream",
             visibility="public",
         )
-        public_urls[entry.name] = approve_asset(asset_server.url, asset["id"])["file_url"]
-        assert public_urls[entry.name].startswith(public_file_server.url + "/"), public_urls[entry.name]
-        app_urls[entry.name] = f"{asset_server.url}/api/board-assets/{asset['id']}/file"
+        public_url = approve_asset(asset_server.url, asset["id"])["file_url"]
+        return public_url, f"{asset_server.url}/api/board-assets/{asset['id']}/file"
+
+    # A few at a time, as several uploaders would (each upload still gets a checker child of its own).
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        links = dict(zip((entry.name for entry in accepted), pool.map(store_public, accepted), strict=True))
+    public_urls = {name: public for name, (public, _app) in links.items()}
+    app_urls = {name: app for name, (_public, app) in links.items()}
+    assert all(url.startswith(public_file_server.url + "/") for url in public_urls.values()), public_urls
     for kind in ("iframe", "object", "img"):
         public_file_server.pages[f"/harness-{kind}.html"] = harness(kind, list(public_urls.values()))
     public_file_server.pages["/harness-app.html"] = harness("iframe", list(app_urls.values()))
