@@ -31,6 +31,8 @@ def signed_in(client: Client) -> bool:
 def test_repeated_wrong_passwords_lock_the_login(django_user_model, settings):
     settings.AUTH_FAILURE_LIMIT = LIMIT
     settings.AUTH_LOCKOUT_SECONDS = 600
+    # A fast hasher: this test is about counting failures, not about hashing (seconds per login here).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
     guesser = Client(enforce_csrf_checks=True, REMOTE_ADDR="192.0.2.10")
 
