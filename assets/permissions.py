@@ -3,18 +3,23 @@
 Uploaders send X-Board-Assets-Key (BOARD_ASSET_UPLOAD_TOKEN), moderators
 X-Board-Assets-Moderator (BOARD_ASSET_MODERATION_TOKEN). Tokens are compared
 in constant time and never logged; an endpoint whose token is not configured
-is closed (503), not open. The two tokens are not interchangeable.
+is closed (503), not open. The two tokens are not interchangeable. A wrong
+token counts as a failed credential of the client's address, which is locked
+out (429) after AUTH_FAILURE_LIMIT of them (klipperiwc_site/guessing.py).
 """
 
 from __future__ import annotations
 
 import hmac
 from enum import Enum
+from functools import partial
 
 from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
+
+from klipperiwc_site import guessing
 
 UPLOAD_HEADER = "X-Board-Assets-Key"
 MODERATOR_HEADER = "X-Board-Assets-Moderator"
@@ -95,8 +100,11 @@ def require_role(request, role: Role) -> None:
             # A token, but for the other role: 403, naming both headers.
             raise OtherRolesHeader(header, other_header, _TOKEN_NAMES[role])
         raise TokenMissing(header)
-    if not token_matches(presented, configured):
-        raise TokenWrong(header)
+    if not presented:
+        raise TokenWrong(header)  # an empty header guesses nothing: refused, not counted
+    guessing.require(
+        request, credential=header, matches=lambda: token_matches(presented, configured), wrong=TokenWrong(header)
+    )
 
 
 def roles_of(request) -> set[Role]:
@@ -106,8 +114,15 @@ def roles_of(request) -> set[Role]:
         presented = _header(request, header)
         if presented is None:
             continue
-        if not token_matches(presented, getattr(settings, variable)):
-            raise TokenWrong(header)
+        if not presented:
+            raise TokenWrong(header)  # an empty header guesses nothing: refused, not counted
+        configured = getattr(settings, variable)
+        guessing.require(
+            request,
+            credential=header,
+            matches=partial(token_matches, presented, configured),
+            wrong=TokenWrong(header),
+        )
         roles.add(role)
     return roles
 

@@ -137,7 +137,7 @@ HTTP_LATENCY = Histogram(
 )
 WEBSOCKET_CONNECTIONS = Counter(
     "klipperiwc_websocket_connections_total",
-    "/ws/status handshakes by outcome: accepted, token_refused, unknown_printer.",
+    "/ws/status handshakes by outcome: accepted, token_refused, locked_out, unknown_printer.",
     ["outcome"],
 )
 WEBSOCKET_OPEN = Gauge(

@@ -2,7 +2,8 @@
 
 Every paginated list can answer "no such page" and "bad page_size", every
 operation that reads a body "malformed", "too large" and "not a media type this
-endpoint reads", every one with query parameters "a NUL in a parameter". Those
+endpoint reads", every one with query parameters "a NUL in a parameter", every one
+that takes a token "this client address is locked out" (429). Those
 answers come from one place in the code (the pagination class, the parsers and
 the exception handler, a middleware), so they are added to the schema in one
 place too, by a spectacular post-processing hook (SPECTACULAR_SETTINGS), instead
@@ -46,6 +47,21 @@ RETRY_AFTER = {
 }
 
 
+# Every operation that takes a token answers 429 to a locked-out client address (klipperiwc_site/guessing.py).
+LOCKED_OUT = (
+    "This client address sent too many wrong credentials (AUTH_FAILURE_LIMIT) and is locked out: "
+    "every request with a token is refused, right or wrong, until Retry-After has passed."
+)
+LOCKOUT_RETRY_AFTER = {
+    "schema": {"type": "integer", "minimum": 1},
+    "description": "Seconds until the lockout of this client address ends (at most AUTH_LOCKOUT_SECONDS).",
+}
+
+
+def _takes_a_token(operation: dict) -> bool:
+    return any(requirement for requirement in operation.get("security", []))
+
+
 def _paginated(operation: dict) -> bool:
     return any(p["in"] == "query" and p["name"] == "page" for p in operation.get("parameters", []))
 
@@ -69,6 +85,7 @@ def _reasons() -> list[tuple[Callable[[dict], bool], str, str]]:
         ),
         (lambda op: "requestBody" in op, "415", "A Content-Type this operation does not read."),
         (_json_only, "406", "An Accept header that rules out application/json."),
+        (_takes_a_token, "429", LOCKED_OUT),
     ]
 
 
@@ -105,6 +122,8 @@ def shared_error_responses(result, generator, request, public):
                     response["description"] = " ".join(filter(None, [response["description"], reason]))
             if DATABASE_DOWN in responses.get("503", {}).get("description", ""):
                 responses["503"].setdefault("headers", {})["Retry-After"] = RETRY_AFTER
+            if "429" in responses:
+                responses["429"].setdefault("headers", {})["Retry-After"] = LOCKOUT_RETRY_AFTER
     return result
 
 

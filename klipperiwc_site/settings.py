@@ -231,6 +231,11 @@ STATUS_HISTORY_MIN_INTERVAL_MS = env.int("STATUS_HISTORY_MIN_INTERVAL_MS", 1000,
 STATUS_HISTORY_PRUNE_BATCH_SIZE = env.int("STATUS_HISTORY_PRUNE_BATCH_SIZE", 2000, minimum=1)
 # Unset: /ws/status is open (as in the product description); set: ?token= must match.
 STATUS_WS_TOKEN = env.str("STATUS_WS_TOKEN")
+if STATUS_WS_TOKEN and len(STATUS_WS_TOKEN) < 16:
+    raise ConfigError(
+        f"STATUS_WS_TOKEN is {len(STATUS_WS_TOKEN)} characters long; use at least 16 random characters "
+        "(like every other token), or leave it unset for an open /ws/status."
+    )
 STATUS_WS_MAX_MESSAGES_PER_MINUTE = env.int("STATUS_WS_MAX_MESSAGES_PER_MINUTE", 60, minimum=1)
 
 # --- Printers: the bridge, Moonraker, control ---------------------------------
@@ -285,6 +290,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(STATUS_HISTORY_CLEANUP_INTERVAL_SECONDS),
     },
 }
+
+# --- Limits against guessing (klipperiwc_site/guessing.py, django-axes) -------
+# Failed credentials (admin passwords, every API token, STATUS_WS_TOKEN) are counted per
+# client address in the cache (Redis in scaled mode: one count for every web process); the
+# AUTH_FAILURE_LIMIT-th locks the address out for AUTH_LOCKOUT_SECONDS (429, close 4423).
+AUTH_FAILURE_LIMIT = env.int("AUTH_FAILURE_LIMIT", 10, minimum=1)
+AUTH_LOCKOUT_SECONDS = env.int("AUTH_LOCKOUT_SECONDS", 900, minimum=1, maximum=30 * 86400)
+INSTALLED_APPS.append("axes")
+# Last: it turns a lockout noted during the request into klipperiwc_site.guessing's 429.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# axes' backend first: it refuses a locked-out address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "klipperiwc_site.guessing.CacheHandler"  # axes' cache handler: no database writes
+AXES_FAILURE_LIMIT = "klipperiwc_site.guessing.failure_limit"  # AUTH_FAILURE_LIMIT, read on each use
+AXES_COOLOFF_TIME = "klipperiwc_site.guessing.lockout_time"  # AUTH_LOCKOUT_SECONDS
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "klipperiwc_site.guessing.client_address"
+AXES_LOCKOUT_CALLABLE = "klipperiwc_site.guessing.lockout_response"
+# Attempts while locked out neither count nor extend the lockout: Retry-After stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The cache handler keeps no rows, so axes' admin pages would always be empty.
+AXES_ENABLE_ADMIN = False
 
 # --- Passwords, i18n, time --------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

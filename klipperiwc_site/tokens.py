@@ -12,7 +12,9 @@ The answers, the same for every such token:
 - the setting is empty: 503 ``{"detail": "... is not configured on this server (SETTING is not set)."}``.
   An unset token closes the endpoint; it never opens it.
 - no header (or an empty one): 401 with ``WWW-Authenticate: Token realm="...", header="..."``.
-- a header with another value: 403.
+- a header with another value: 403, counted as a failed credential of the client's address;
+  after AUTH_FAILURE_LIMIT of them the address is locked out: 429 with Retry-After for every
+  request that sends a token, right or wrong, for AUTH_LOCKOUT_SECONDS (klipperiwc_site/guessing.py).
 The comparison is constant-time (hmac.compare_digest) and the setting is read on each
 request (so override_settings and tests work). No answer, exception text or log line
 holds the presented or the configured token; the answers name the header and the setting only.
@@ -31,6 +33,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
 
+from klipperiwc_site import guessing
 from klipperiwc_site.api import ErrorSerializer
 from klipperiwc_site.openapi import DATABASE_DOWN
 
@@ -85,8 +88,12 @@ def require_header_token(request, *, header: str, setting: str, realm: str, what
     presented = request.headers.get(header)
     if not presented:
         raise TokenMissing(header=header, realm=realm)
-    if not token_matches(presented, configured):
-        raise TokenWrong(header=header)
+    guessing.require(
+        request,
+        credential=header,
+        matches=lambda: token_matches(presented, configured),
+        wrong=TokenWrong(header=header),
+    )
 
 
 def header_token_permission(
@@ -127,7 +134,8 @@ def header_token_permission(
 def header_token_responses(*, header: str, setting: str, database: bool = True) -> dict[int, OpenApiResponse]:
     """extend_schema(responses=...) entries for an operation behind such a token: 401, 403, 503.
 
-    Pair with ``header_token_challenge(header=...)`` in parameters= for the 401's header.
+    (The 429 of a locked-out address is added to every operation with a token by
+    klipperiwc_site/openapi.py.) Pair with ``header_token_challenge(header=...)`` in parameters= for the 401's header.
     """
     unavailable = f"{setting} is not set on this server (the endpoint is closed)."
     if database:

@@ -14,7 +14,10 @@ change of a printer's connection (stored by the bridge) as
 With STATUS_WS_TOKEN set, a client without ``?token=<it>`` (or with a wrong
 one) is accepted, sent ``{"type": "error", "detail": ...}`` and closed with
 4401, so that a browser can tell "the token is needed" from a network
-failure (a refused handshake reaches a page as a bare 1006).
+failure (a refused handshake reaches a page as a bare 1006). A wrong token
+counts as a failed credential of the client's address (klipperiwc_site/
+guessing.py); a locked-out address gets ``{"type": "error", "detail": ...,
+"retry_after": seconds}`` and close code 4423 for any token, right or wrong.
 ``{"type": "ping"}`` is answered with ``{"type": "pong"}``. A client that sends
 anything else (including JSON nested deeper than json_limits allows), or more
 than STATUS_WS_MAX_MESSAGES_PER_MINUTE messages, is closed (4400 / 4429); the
@@ -30,11 +33,12 @@ import time
 from collections import deque
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from klipperiwc_site import metrics
+from klipperiwc_site import guessing, metrics
 from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from status.broadcast import STATUS_GROUP
@@ -61,17 +65,36 @@ def token_accepted(presented: str | None) -> bool:
     return presented is not None and hmac.compare_digest(presented.encode(), expected.encode())
 
 
+def judge_token(scope: dict, presented: str | None) -> guessing.Verdict:
+    """token_accepted, with a wrong token counted against the client's address (klipperiwc_site/guessing.py).
+
+    No token, or none configured, is not a guess: neither counted nor refused for a lockout.
+    """
+    if not settings.STATUS_WS_TOKEN or not presented:
+        return guessing.Verdict(accepted=token_accepted(presented))
+    return guessing.judge(
+        guessing.scope_request(scope), credential="?token=", matches=lambda: token_accepted(presented)
+    )
+
+
 # ClosesWhenAServiceIsDown: while Redis or the database is down a handshake
 # or an open socket ends with close 4503 and an error message, never 500 / 1011.
 class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
     async def connect(self):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
-        if not token_accepted((query.get("token") or [None])[0]):
+        verdict = await self._judge_token((query.get("token") or [None])[0])
+        if not verdict.accepted:
             # Accepted first, so the page reads why (a refused handshake looks like a network failure).
             await self.accept()
-            await self.send_json({"type": "error", "detail": LOCKED_DETAIL})
-            await self.close(code=CLOSE_TOKEN_NEEDED)
-            metrics.WEBSOCKET_CONNECTIONS.labels(outcome="token_refused").inc()
+            if verdict.locked_for is not None:
+                detail = guessing.lockout_detail(verdict.locked_for)
+                await self.send_json({"type": "error", "detail": detail, "retry_after": verdict.locked_for})
+                await self.close(code=guessing.CLOSE_LOCKED_OUT)
+                metrics.WEBSOCKET_CONNECTIONS.labels(outcome="locked_out").inc()
+            else:
+                await self.send_json({"type": "error", "detail": LOCKED_DETAIL})
+                await self.close(code=CLOSE_TOKEN_NEEDED)
+                metrics.WEBSOCKET_CONNECTIONS.labels(outcome="token_refused").inc()
             return
         wanted = [slug.strip() for value in query.get("printer", []) for slug in value.split(",") if slug.strip()]
         printers = await self._printers(wanted)
@@ -183,6 +206,12 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))
+
+    async def _judge_token(self, presented):
+        if not settings.STATUS_WS_TOKEN or not presented:
+            return judge_token(self.scope, presented)  # no cache involved: stay on the event loop
+        # The counter is in Django's (synchronous) cache; not the shared thread: it touches no database.
+        return await sync_to_async(judge_token, thread_sensitive=False)(self.scope, presented)
 
     @database_sync_to_async
     def _printers(self, slugs):

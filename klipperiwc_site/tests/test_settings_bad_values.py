@@ -27,6 +27,8 @@ BAD_VALUES = [
     ("BOARD_ASSET_UPLOAD_TOKEN", "short", "at least 16"),
     ("BOARD_ASSET_LOCAL_PUBLIC_URL", "assets.example.com", "https://"),
     ("BOARD_ASSET_SIGNED_URL_SECONDS", "5", "10 to 604800"),
+    ("AUTH_FAILURE_LIMIT", "0", "at least 1"),
+    ("AUTH_LOCKOUT_SECONDS", "soon", "1 to 2592000"),
 ]
 
 
