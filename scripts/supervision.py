@@ -25,6 +25,7 @@ import time
 import xmlrpc.client
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 # supervisor's rotation of every daemon's log: 10 MB, 5 old files (app.log.1 ... app.log.5).
 LOG_MAX_BYTES = "10MB"
@@ -208,7 +209,8 @@ def _server(conf: str) -> xmlrpc.client.ServerProxy:
 def _processes(conf: str) -> list[dict] | None:
     """supervisord's process list, without the event listener; None when it does not answer."""
     try:
-        processes = _server(conf).supervisor.getAllProcessInfo()
+        # XML-RPC answers are untyped: supervisor documents this one as a list of structs.
+        processes = cast("list[dict[str, Any]]", _server(conf).supervisor.getAllProcessInfo())
     except (OSError, xmlrpc.client.Error):
         return None
     daemons = [process for process in processes if process["group"] != "restarts"]
