@@ -19,7 +19,7 @@ def test_each_request_daphne_builds_leaves_form_bodies_unparsed() -> None:
     form_parsing_off()  # applied twice (asgi.py imported again): still one wrapper
     channel = HTTPChannel()
     channel.makeConnection(StringTransport())
-    connected = []
+    connected: list[WebRequest] = []
     channel.factory = SimpleNamespace(server=SimpleNamespace(protocol_connected=connected.append))
     request = WebRequest(channel)
     assert connected == [request]
