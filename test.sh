@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check: ruff, then the whole pytest suite. Extra arguments go to pytest.
+# Runs every check: ruff, mypy, then the whole pytest suite. Extra arguments go to pytest.
 #
 # Creates or updates .venv from requirements-dev.txt first, so it works on a fresh
 # machine with nothing but Python 3.11, and .venv-moonraker from requirements-moonraker.txt.
@@ -59,6 +59,10 @@ fi
 stamp "ruff check"
 "$venv/bin/ruff" check .
 "$venv/bin/ruff" format --check .
+
+# Types: pyproject.toml's [tool.mypy] (the Django and DRF plugins, the apps and their tests).
+stamp "mypy"
+"$venv/bin/mypy"
 
 stamp "pytest (DATABASE_URL=${DATABASE_URL:-embedded SQLite}, REDIS_URL=${REDIS_URL:-none})"
 exec "$venv/bin/python" -m pytest "$@"

@@ -52,8 +52,7 @@ class ModerationEventInline(admin.TabularInline):
     model = ModerationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "status", "reviewer", "notes", "changed"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "action", "status", "reviewer", "notes", "changed")
     verbose_name = "moderation event"
     verbose_name_plural = "moderation history"
 
@@ -91,7 +90,8 @@ class ModerationEventAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
     list_per_page = 100
-    fields = [
+    # One assignment: "readonly_fields = fields" would give it the type of fields (names or groups of names).
+    fields = readonly_fields = (
         "created_at",
         "asset_link",
         "asset_ref",
@@ -101,8 +101,7 @@ class ModerationEventAdmin(ReadOnlyModelAdmin):
         "reviewer",
         "notes",
         "changed",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description="Asset", ordering="asset_title")
     def asset_link(self, event):
@@ -116,8 +115,9 @@ class ModerationEventAdmin(ReadOnlyModelAdmin):
         return change_summary(event)
 
 
-MODERATION_FIELDS = ["status", "notes", "reviewer", "reviewed_at"]
-FILE_FIELDS = [
+# Tuples: a fieldset's "fields" takes names or groups of names, and a list[str] is not such a list.
+MODERATION_FIELDS = ("status", "notes", "reviewer", "reviewed_at")
+FILE_FIELDS = (
     "id",
     "uploaded_by",
     "original_filename",
@@ -128,7 +128,7 @@ FILE_FIELDS = [
     "sha256",
     "created_at",
     "updated_at",
-]
+)
 
 
 @admin.register(BoardAsset)

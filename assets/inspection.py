@@ -315,7 +315,7 @@ def _check_in_child(path: str | None, data: bytes | None, max_pixels: int):
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
     try:
-        with open(path, "rb") if path is not None else io.BytesIO(data) as file:
+        with open(path, "rb") if path is not None else io.BytesIO(data or b"") as file:
             inspected, thumbnail = check_upload(file, max_pixels=max_pixels)
     except RejectedFile as exc:
         # Exceptions with keyword-only arguments do not survive pickling; send the parts.

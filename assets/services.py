@@ -128,6 +128,7 @@ def asset_upload(
         inspected, thumbnail = inspect_and_thumbnail(file, max_pixels=settings.BOARD_ASSET_MAX_PIXELS)
     except RejectedFile as exc:
         raise FileRejected(str(exc), status_code=exc.status_code) from None
+    content: File
     if inspected.sanitized is not None:
         content = ContentFile(inspected.sanitized)
         size = len(inspected.sanitized)

@@ -65,8 +65,10 @@ def asset_url(asset, variant: str, *, request) -> str | None:
     if not key:
         return None
     if asset.is_public:
-        if settings.BOARD_ASSET_PUBLIC_URL:
-            return f"{settings.BOARD_ASSET_PUBLIC_URL.rstrip('/')}/{key}"
+        # Annotated: django-stubs gives this setting (set in both storage branches) an unresolved type.
+        public_url: str = settings.BOARD_ASSET_PUBLIC_URL
+        if public_url:
+            return f"{public_url.rstrip('/')}/{key}"
         return request.build_absolute_uri(reverse(f"assets:{variant}", args=[asset.pk]))
     if is_s3():
         return s3_presigned_url(asset, variant)

@@ -136,13 +136,13 @@ def _inspect(file, *, max_pixels: int, on_decoded) -> InspectedFile:
         if not _looks_like_svg(head):
             raise _rejected_unsupported()
         data = head + file.read(MAX_SVG_BYTES + 1 - len(head))
-        sanitized, width, height = _inspect_svg(data)
+        sanitized, svg_width, svg_height = _inspect_svg(data)  # None: the SVG gives no size
         return InspectedFile(
             kind="svg",
             content_type=_CONTENT_TYPES["svg"],
             extension=_EXTENSIONS["svg"],
-            width=width,
-            height=height,
+            width=svg_width,
+            height=svg_height,
             sanitized=sanitized,
         )
     finally:

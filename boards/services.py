@@ -84,7 +84,7 @@ def boards_sync(
             if not errors and board_id in seen:
                 errors = [ValidationError("/id", f"the id {board_id!r} is used by {seen[board_id]} too")]
             seen.setdefault(board_id, relative)
-            if errors:
+            if errors or data is None:  # no data comes with errors saying why
                 report.invalid[relative] = errors
                 outcome = "invalid"
             else:

@@ -404,7 +404,7 @@ def _rule_pin_users(data: dict) -> list[ValidationError]:
     return errors
 
 
-def definition_aliases(data: dict) -> list[tuple[str, str, tuple]]:
+def definition_aliases(data: Mapping) -> list[tuple[str, str, tuple]]:
     """(alias name, value, path of the connector pin) for each aliased contact.
 
     Contacts with an MCU pin alias to the bare pin name; contacts of expansion

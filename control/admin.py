@@ -13,7 +13,8 @@ class PrinterActionAdmin(ReadOnlyModelAdmin):
     search_fields = ["printer_slug", "detail"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
-    fields = [
+    # One assignment: "readonly_fields = fields" would give it the type of fields (names or groups of names).
+    fields = readonly_fields = (
         "created_at",
         "printer",
         "printer_slug",
@@ -23,5 +24,4 @@ class PrinterActionAdmin(ReadOnlyModelAdmin):
         "status_code",
         "detail",
         "client_address",
-    ]
-    readonly_fields = fields
+    )

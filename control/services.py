@@ -58,7 +58,7 @@ OK, REJECTED, FAILED, TIMEOUT = "ok", "rejected", "failed", "timeout"
 DETAIL_MAX_CHARS = 2000
 
 # What each connection state means, for the 409 that names it.
-CONNECTION_REASONS = {
+CONNECTION_REASONS: dict[str, str] = {
     ConnectionState.CONNECTING: "the bridge is still connecting to its Moonraker",
     ConnectionState.UNREACHABLE: "its Moonraker is unreachable",
     ConnectionState.AUTH_FAILED: "its Moonraker refused the API key",
@@ -115,10 +115,11 @@ def printer_action(
         refusal = ControlError(404, f"No printer with slug {slug!r}; GET /api/printers/ lists them.", outcome=REJECTED)
     if refusal is None and action not in CALLS:
         refusal = unknown_action(action)
-    if refusal is None and not printer.enabled:
+    # A missing printer is refused above; the "printer is not None" below only say so to the type checker.
+    if refusal is None and printer is not None and not printer.enabled:
         refusal = ControlError(409, f"Printer {slug!r} is disabled [{ConnectionState.DISABLED}].", outcome=REJECTED)
 
-    if refusal is None and printer.source_kind == SourceKind.DEMO:
+    if refusal is None and printer is not None and printer.source_kind == SourceKind.DEMO:
         with transaction.atomic():
             # One action at a time per printer: the next one sees this one's simulation. Read
             # again under the lock: a printer deleted since the caller read it is a 404, not a
@@ -126,12 +127,12 @@ def printer_action(
             locked = _locked(printer)
             outcome = _gone(slug) if locked is None else _demo(locked, action=action, now=now)
             _record(printer=locked, slug=slug, action=action, arguments=arguments, client=client_address, done=outcome)
-        if isinstance(outcome, ActionDone):
+        if isinstance(outcome, ActionDone) and locked is not None:  # done only on a printer still there
             printer.simulation = locked.simulation
     else:
         if refusal is not None:
             outcome = refusal
-        elif not Printer.objects.filter(pk=printer.pk).exists():
+        elif printer is None or not Printer.objects.filter(pk=printer.pk).exists():
             outcome = _gone(slug)  # deleted since the caller read it: Moonraker is not asked
         else:
             outcome = _moonraker(printer, action=action, arguments=arguments, upload=upload)
@@ -286,7 +287,9 @@ def _call(client: MoonrakerHTTP, printer: Printer, *, action: str, arguments: di
 
 def _upload(client: MoonrakerHTTP, printer: Printer, *, arguments: dict, upload) -> ActionDone:
     answer = client.file_upload(filename=arguments["filename"], file=upload, start_print=arguments["print"])
-    item = answer.get("item") if isinstance(answer.get("item"), dict) else {}
+    item = answer.get("item")
+    if not isinstance(item, dict):
+        item = {}
     name = item.get("path") or item.get("filename") or arguments["filename"]
     result = {
         "printer": printer.slug,
@@ -314,8 +317,12 @@ def _number(value) -> float | None:
 
 def _files(client: MoonrakerHTTP, printer: Printer, *, page: int | str, page_size: int) -> ActionDone:
     """One page (a number from 1, or "last") of the files, newest first, with the slicer metadata of its files."""
-    entries = [entry for entry in client.files_list() if isinstance(entry.get("path") or entry.get("filename"), str)]
-    entries.sort(key=lambda entry: _number(entry.get("modified")) or 0.0, reverse=True)
+    entries = [
+        (name, entry)
+        for entry in client.files_list()
+        if isinstance(name := entry.get("path") or entry.get("filename"), str)
+    ]
+    entries.sort(key=lambda named: _number(named[1].get("modified")) or 0.0, reverse=True)
     paginator = Paginator(entries, page_size)
     try:
         chosen = paginator.page(paginator.num_pages if page == "last" else page)
@@ -325,8 +332,7 @@ def _files(client: MoonrakerHTTP, printer: Printer, *, page: int | str, page_siz
         ) from None
     files = []
     # Metadata for the page's files only: one request each.
-    for entry in chosen.object_list:
-        name = entry.get("path") or entry.get("filename")
+    for name, entry in chosen.object_list:
         metadata = client.file_metadata(name) or {}
         size = entry.get("size")
         files.append(

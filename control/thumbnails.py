@@ -28,6 +28,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -373,7 +374,7 @@ def _mine(row: PrinterThumbnail, token: str):
 
 
 def _release(row: PrinterThumbnail, token: str, *, checked: bool) -> None:
-    fields = {"claim": "", "claimed_at": None, "pending_key": ""}
+    fields: dict[str, Any] = {"claim": "", "claimed_at": None, "pending_key": ""}
     if checked:
         fields["checked_at"] = timezone.now()
     _mine(row, token).update(**fields)

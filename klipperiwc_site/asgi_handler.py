@@ -11,7 +11,8 @@ and closes the response (request_finished) there too. WebSockets still go
 through Channels.
 
 ``handle`` follows Django 5.2's ASGIHandler.handle; keep the two in step
-when upgrading Django.
+when upgrading Django. ``UPSTREAM`` fingerprints the Django code this
+follows (klipperiwc_site/upstream.py): a test fails when an upgrade changes it.
 """
 
 import asyncio
@@ -27,6 +28,34 @@ from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.urls import set_script_prefix
+
+from klipperiwc_site.upstream import UpstreamCode
+
+UPSTREAM = (
+    UpstreamCode(
+        "django.core.handlers.asgi:ASGIHandler.handle",
+        "django",
+        "5.2.19",
+        "7c6356071533fad4cbd466cce7b2c48740b590fb55a9cee4f5297d09989f95d6",
+        "PooledASGIHandler.handle and _serve are this method with the synchronous part moved into one pool call:"
+        " carry every change over (signals sent, error response handling, disconnect handling, body_file closing).",
+    ),
+    UpstreamCode(
+        "django.core.handlers.asgi:ASGIHandler.__call__",
+        "django",
+        "5.2.19",
+        "569fba593644398a1dc6de9deb1be67a1eb467e280607154a6e38cb20007f57c",
+        "PooledASGIHandler.__call__ is this without ThreadSensitiveContext: carry over anything else it now does.",
+    ),
+    UpstreamCode(
+        "django.core.handlers.asgi:ASGIHandler.__init__",
+        "django",
+        "5.2.19",
+        "ff30c726f505333226a4b3955f2b8e28716902ad2795bc08fcfefc152ce7ffb1",
+        "PooledASGIHandler.__init__ does not call it (it loads the middleware for sync use): set up anything"
+        " it now sets up.",
+    ),
+)
 
 
 class PooledASGIHandler(ASGIHandler):

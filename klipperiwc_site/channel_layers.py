@@ -22,6 +22,27 @@ from klipperiwc_site.outages import (
     database_address,
     redis_address,
 )
+from klipperiwc_site.upstream import UpstreamCode
+
+# What the layers below override (klipperiwc_site/upstream.py): a test fails when an upgrade changes it.
+UPSTREAM = (
+    UpstreamCode(
+        "channels.layers:InMemoryChannelLayer._clean_expired",
+        "channels",
+        "4.3.2",
+        "18160fc05c126ec1ef0a20daa0db0f63291cfa07923ca4a8b04e7415da8d8162",
+        "ThrottledInMemoryChannelLayer skips this private sweep for up to sweep_interval: it must still only drop"
+        " expired messages and group memberships, take no arguments, and be called from receive and group_send.",
+    ),
+    UpstreamCode(
+        "channels_redis.core:RedisChannelLayer.create_pool",
+        "channels_redis",
+        "4.3.0",
+        "2147ded1063ab6ce7bca64179f11c0a4369d3a0eb35545ecc6f69e4cc6c9a7ef",
+        "RedisChannelLayer.create_pool replaces it, adding connection_options: it must still only build the pool"
+        " of self.hosts[index].",
+    ),
+)
 
 
 class ThrottledInMemoryChannelLayer(InMemoryChannelLayer):

@@ -12,6 +12,7 @@ start-up wherever it is raised.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import io
 import os
@@ -113,7 +114,11 @@ def _show(value: str) -> str:
 
 
 class Environment:
-    """Reads typed values from a mapping (os.environ by default)."""
+    """Reads typed values from a mapping (os.environ by default).
+
+    The methods are named after the types they return (env.str, env.list), so
+    inside this class the annotations name the builtins as builtins.str.
+    """
 
     def __init__(self, environ_map: Mapping[str, str] | None = None) -> None:
         self.environ = os.environ if environ_map is None else environ_map
@@ -128,13 +133,13 @@ class Environment:
         value = self.raw(name)
         return default if value is None or value == "" else value
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, name: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str) -> builtins.str:
         value = self.str(name, default).lower()
         if value not in choices:
             raise ConfigError(f"{name}={_show(self.str(name))} is not allowed; use one of: {', '.join(choices)}.")
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -144,7 +149,7 @@ class Environment:
             return False
         raise ConfigError(f"{name}={_show(value)} is not a boolean; use true or false.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
         value = self.raw(name)
         if value is None or value == "":
             return default
@@ -157,13 +162,13 @@ class Environment:
             raise ConfigError(f"{name}={number} is out of range; use {bounds}.")
         return number
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(self, name: builtins.str, default: builtins.list[builtins.str]) -> builtins.list[builtins.str]:
         value = self.raw(name)
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def origins(self, name: str) -> list[str]:
+    def origins(self, name: builtins.str) -> builtins.list[builtins.str]:
         origins = self.list(name, [])
         for origin in origins:
             parts = urlsplit(origin)
@@ -171,7 +176,7 @@ class Environment:
                 raise ConfigError(f"{name} contains {_show(origin)}; each entry must look like https://example.com.")
         return origins
 
-    def database(self, name: str, *, default_sqlite_path: Path, base_dir: Path) -> dict:
+    def database(self, name: builtins.str, *, default_sqlite_path: Path, base_dir: Path) -> dict:
         value = self.str(name)
         if not value:
             default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -198,20 +203,20 @@ class Environment:
             raise ConfigError(f"{name} names no database; add it after the host, e.g. postgres://host:5432/klipperiwc.")
         return config
 
-    def redis_url(self, name: str) -> str:
+    def redis_url(self, name: builtins.str) -> builtins.str:
         value = self.str(name)
         if value and urlsplit(value).scheme.lower() not in REDIS_SCHEMES:
             raise ConfigError(f"{name}={_show(value)} is not a Redis URL; use redis://host:6379/0 or rediss://...")
         return value
 
-    def url(self, name: str, default: str, *, schemes: tuple[str, ...]) -> str:
+    def url(self, name: builtins.str, default: builtins.str, *, schemes: tuple[builtins.str, ...]) -> builtins.str:
         value = self.str(name, default)
         scheme = urlsplit(value).scheme.lower()
         if scheme not in schemes:
             raise ConfigError(f"{name}={_show(value)} has an unsupported scheme; use one of: {', '.join(schemes)}.")
         return value
 
-    def optional_url(self, name: str, *, schemes: tuple[str, ...]) -> str:
+    def optional_url(self, name: builtins.str, *, schemes: tuple[builtins.str, ...]) -> builtins.str:
         """An absolute URL with one of ``schemes``, or "" when unset."""
         value = self.str(name)
         if not value:

@@ -7,10 +7,51 @@ several times. A 20 MB board-asset upload made a daphne process grow by about
 220 MB that way, and a malformed body got Twisted's HTML "Bad Request"
 instead of our JSON error. Daphne never reads ``request.args`` (Django parses
 the body from the ASGI messages), so that parsing is switched off through
-Twisted's own ``parsePOSTFormSubmission`` option.
+Twisted's own ``parsePOSTFormSubmission`` keyword of ``Request.__init__``.
+
+Both patches wrap daphne's and Twisted's request methods; ``UPSTREAM``
+fingerprints them (klipperiwc_site/upstream.py), so an upgrade that changes
+them fails a test naming what to re-check here.
 """
 
 from functools import wraps
+
+from klipperiwc_site.upstream import UpstreamCode
+
+UPSTREAM = (
+    UpstreamCode(
+        "daphne.http_protocol:WebRequest.__init__",
+        "daphne",
+        "4.2.3",
+        "5f70df33c161a236a6eca20e52ed4ddc5b79fad05a8cdc883d71c44f00a0fb20",
+        "form_parsing_off passes parsePOSTFormSubmission=False as a keyword: daphne's __init__ must still hand its"
+        " keywords on to twisted.web.http.Request.__init__.",
+    ),
+    UpstreamCode(
+        "daphne.http_protocol:WebRequest.process",
+        "daphne",
+        "4.2.3",
+        "cdd795ebc1c63d5b1fc4dd65fcfe2e8e1f108087ef5e5daf24c619c9e228d67e",
+        "body_limit_on skips process() for a refused body: it must still be what starts the ASGI application"
+        " once the whole body is in.",
+    ),
+    UpstreamCode(
+        "twisted.web.http:Request.gotLength",
+        "twisted",
+        "26.10.0",
+        "8b015a9b64053f40c0c72e1c7cba4be0a80dd6692b8a67341dc7e4777fc6a5b7",
+        "body_limit_on checks the announced length after gotLength: it must still come before any body chunk,"
+        " with the channel's request line (channel._path) parsed.",
+    ),
+    UpstreamCode(
+        "twisted.web.http:Request.handleContentChunk",
+        "twisted",
+        "26.10.0",
+        "663d6317a075098010ec916c3e158aed655b6ce34b86a3952d8619c3e02bf89e",
+        "body_limit_on drops chunks past the limit instead of calling handleContentChunk: it must still be the"
+        " one place a body chunk is stored.",
+    ),
+)
 
 
 def form_parsing_off() -> None:
@@ -22,8 +63,9 @@ def form_parsing_off() -> None:
 
     @wraps(original_init)
     def init_without_form_parsing(self, *args, **kwargs):
+        # Twisted's channel builds a request as requestFactory(channel[, queued]): no keywords of its own.
+        kwargs.setdefault("parsePOSTFormSubmission", False)
         original_init(self, *args, **kwargs)
-        self._parsePOSTFormSubmission = False
 
     WebRequest.__init__ = init_without_form_parsing
     WebRequest._form_parsing_off = True

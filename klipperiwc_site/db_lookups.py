@@ -75,8 +75,9 @@ class IntegerFieldIn(_InRange, In):
 
 
 class _RelatedOverflow:
-    underflow_exception = EmptyResultSet
-    overflow_exception = EmptyResultSet
+    # EmptyResultSet (matches nothing) or FullResultSet (matches everything).
+    underflow_exception: type[Exception] = EmptyResultSet
+    overflow_exception: type[Exception] = EmptyResultSet
 
     def process_rhs(self, compiler, connection):
         bounds = _integer_range(self.lhs, connection)

@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 
+from klipperiwc_site.cache import TolerantRedisCache
 from klipperiwc_site.outages import REDIS_OUTAGE_ERRORS, redis_address
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,9 @@ def check_redis() -> bool:
     # Past the cache's outage tolerance (it answers misses while Redis is
     # down), on the cache's own pooled connection.
     try:
+        cache = caches["default"]  # the backend itself: the cache proxy is no TolerantRedisCache to isinstance
+        if not isinstance(cache, TolerantRedisCache):
+            raise TypeError(f"the default cache is {type(cache).__name__}, not Redis")
         client = cache.redis_client()
         key = cache.make_key("healthz")
         client.set(key, b"ok", ex=10)
@@ -50,6 +54,10 @@ def check_storage() -> bool:
     try:
         if isinstance(storage, FileSystemStorage):
             return _folder_writable(Path(storage.location))
+        from storages.backends.s3 import S3Storage  # only here: local storage needs no boto
+
+        if not isinstance(storage, S3Storage):
+            raise TypeError(f"the board-asset store is {type(storage).__name__}, neither a folder nor S3")
         _s3_health_client(storage).head_bucket(Bucket=storage.bucket_name)
     except Exception as error:
         # Expected while the store is away: one line, no traceback. botocore's

@@ -5,7 +5,8 @@ import time
 
 
 class UTCFormatter(logging.Formatter):
-    converter = time.gmtime
+    # staticmethod: Python never binds the builtin gmtime, but type checkers would treat it as a method.
+    converter = staticmethod(time.gmtime)
 
     def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's API name)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created))

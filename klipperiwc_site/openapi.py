@@ -14,6 +14,7 @@ the serializer extension below before any schema is generated.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -26,12 +27,14 @@ ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 
 # Security requirements of operations (names of SPECTACULAR_SETTINGS' securitySchemes).
 # An operation with none (auth=[]) is public; a leading {} means "a token is optional".
-PUBLIC: list = []
-UPLOADER = [{"uploadToken": []}]
-MODERATOR = [{"moderatorToken": []}]
-ANYONE_OR_TOKEN = [{}, *UPLOADER, *MODERATOR]
-PRINTER_ADMIN = [{"printerAdminToken": []}]
-PRINTER_CONTROL = [{"printerControlToken": []}]
+# list[Any]: extend_schema annotates auth as Sequence[str], yet takes (and its get_auth
+# returns) requirement objects like these, as its documentation shows.
+PUBLIC: list[Any] = []
+UPLOADER: list[Any] = [{"uploadToken": []}]
+MODERATOR: list[Any] = [{"moderatorToken": []}]
+ANYONE_OR_TOKEN: list[Any] = [{}, *UPLOADER, *MODERATOR]
+PRINTER_ADMIN: list[Any] = [{"printerAdminToken": []}]
+PRINTER_CONTROL: list[Any] = [{"printerControlToken": []}]
 
 
 def error_response(description: str) -> dict:

@@ -7,6 +7,7 @@ turn into a one-line message.
 
 import os
 from pathlib import Path
+from typing import Any
 
 from klipperiwc_site.config import LOG_LEVELS, ConfigError, Environment, load_env_file, secret_key
 from klipperiwc_site.security_headers import content_security_policy, s3_image_origins
@@ -329,7 +330,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.processes < 1:
         parser.error("--processes must be at least 1")
     proxy_headers = settings.TRUST_PROXY_HEADERS
+    slots: list[tuple[list[str], int | None]]  # (command, file descriptor of the socket it inherits)
     if args.processes == 1:
         # One process binds the address itself, IPv4 or IPv6.
         slots = [(daphne_command(listen=["-b", args.bind, "-p", str(args.port)], proxy_headers=proxy_headers), None)]

@@ -178,8 +178,8 @@ def moonraker_available() -> tuple[bool, str]:
             check=False,
         )
         if check.returncode != 0:
-            last = (check.stderr.strip().splitlines() or [f"exit status {check.returncode}"])[-1]
-            _availability = (False, f"it does not import: {last}")
+            last_line = (check.stderr.strip().splitlines() or [f"exit status {check.returncode}"])[-1]
+            _availability = (False, f"it does not import: {last_line}")
             return _availability
     _availability = (True, "")
     return _availability
@@ -251,8 +251,8 @@ class MoonrakerInstance:
         self._client = httpx.Client(timeout=10, trust_env=False)
         for folder in (self.gcodes_dir, self.config_path.parent, self.data_dir / "misc"):
             folder.mkdir(parents=True, exist_ok=True)
-        for folder in ("config", "docs"):
-            (self.klipper_dir / folder).mkdir(parents=True, exist_ok=True)
+        for name in ("config", "docs"):
+            (self.klipper_dir / name).mkdir(parents=True, exist_ok=True)
         # Without a usb.ids file Moonraker's machine component downloads one from linux-usb.org.
         (self.data_dir / "misc" / "usb.ids").write_text("# empty: tests never fetch the real list\n")
         self.printer_cfg.write_text(PRINTER_CFG.format(gcodes=self.gcodes_dir), encoding="utf-8")
@@ -310,13 +310,13 @@ class MoonrakerInstance:
         with contextlib.suppress(FileNotFoundError):
             self.klippy_socket.unlink()
         with open(self.klippy_log, "a", encoding="utf-8") as log:
-            self.klippy = subprocess.Popen(  # noqa: S603 - our own command line
+            self.klippy = klippy = subprocess.Popen(  # noqa: S603 - our own command line
                 command, cwd=self.root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
 
         def accepting() -> bool:
-            if self.klippy.poll() is not None:
-                raise HarnessError(f"the stand-in klippy exited ({self.klippy.returncode})\n{self.tail_logs()}")
+            if klippy.poll() is not None:
+                raise HarnessError(f"the stand-in klippy exited ({klippy.returncode})\n{self.tail_logs()}")
             try:
                 with socket.socket(socket.AF_UNIX) as sock:
                     sock.connect(str(self.klippy_socket))

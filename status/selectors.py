@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Subquery, Value
+from django.db.models import Count, F, FloatField, Max, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Floor, Greatest, Least
 from django.utils import timezone
 
@@ -190,6 +191,7 @@ def temperature_series(
     width = max(span / points, 1e-6)
     epoch = since.timestamp()
     resolution = max((r for r in ROLLUP_RESOLUTIONS if r <= width), default=None)
+    rows: QuerySet[Any]  # rollups or samples, annotated alike
     if resolution:
         rows = TemperatureRollup.objects.filter(
             printer=printer, resolution=resolution, start__gte=_slot_start(since, resolution), start__lte=until

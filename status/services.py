@@ -190,7 +190,9 @@ def snapshots_record(*, items: list[tuple[Printer, PrinterStatus]], broadcast: b
             for printer, status in items
         )
         adapt = connection.ops.adapt_datetimefield_value
-        temperature_rows, job_rows, readings = [], [], []
+        temperature_rows: list[tuple] = []
+        job_rows: list[tuple] = []
+        readings: list[tuple[Printer, TemperatureReading]] = []
         for snapshot, (printer, status) in zip(snapshots, items, strict=True):
             for reading in status.temperatures:
                 temperature_rows.append(

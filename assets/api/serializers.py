@@ -81,7 +81,8 @@ class BoardAssetSerializer(serializers.ModelSerializer):
         ]
 
     def get_file_url(self, asset) -> str:
-        return storage.asset_url(asset, "file", request=self.context["request"])
+        # Every asset has a storage_key (a required column), so there always is a link.
+        return storage.asset_url(asset, "file", request=self.context["request"]) or ""
 
     def get_thumbnail_url(self, asset) -> str | None:
         return storage.asset_url(asset, "thumbnail", request=self.context["request"])

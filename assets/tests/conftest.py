@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from PIL import Image
 
 UPLOAD_TOKEN = "upload-token-for-tests-0123456789"
@@ -55,7 +56,7 @@ def stored_files(location: Path) -> list[str]:
 class AssetApi:
     """The board-asset endpoints as a client uses them (Django's test client underneath)."""
 
-    client: object
+    client: Client
 
     def upload(self, content: bytes = b"", *, name: str = "board.png", headers=None, **fields):
         upload = io.BytesIO(content or png_bytes())

@@ -8,6 +8,7 @@ import struct
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
+from typing import Any
 
 from PIL import Image
 
@@ -43,7 +44,7 @@ def png_bytes(width: int = 64, height: int = 48, mode: str = "RGB", **save_optio
 
 
 def jpeg_bytes(width: int = 64, height: int = 48, mode: str = "RGB", *, orientation: int | None = None) -> bytes:
-    options = {"quality": 90}
+    options: dict[str, Any] = {"quality": 90}
     if orientation is not None:
         exif = Image.Exif()
         exif[0x0112] = orientation  # Orientation

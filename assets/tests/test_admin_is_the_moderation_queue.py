@@ -10,7 +10,7 @@ CHANGELIST = "/admin/assets/boardasset/"
 
 def ids_in_order(html: str, assets: list[dict]) -> list[str]:
     positions = {asset["id"]: html.index(f"/admin/assets/boardasset/{asset['id']}/change/") for asset in assets}
-    return sorted(positions, key=positions.get)
+    return sorted(positions, key=positions.__getitem__)
 
 
 def test_the_list_shows_pending_first_oldest_first_with_previews(api, admin_client):

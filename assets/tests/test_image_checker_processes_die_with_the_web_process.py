@@ -26,7 +26,7 @@ def stat(pid: int) -> tuple[int, str, int] | None:
     return int(fields[1]), fields[0], int(fields[19])
 
 
-def descendants(root: int) -> dict[int, tuple[int, str, int]]:
+def descendants(root: int) -> dict[int, tuple[int, str, int] | None]:
     processes = {int(name): stat(int(name)) for name in os.listdir("/proc") if name.isdigit()}
     children: dict[int, list[int]] = {}
     for pid, info in processes.items():

@@ -21,6 +21,7 @@ def sanitised(document: str) -> str:
     result = inspect_upload(io.BytesIO(document.encode()), max_pixels=10**8)
     elapsed = time.monotonic() - started
     assert elapsed < SECONDS, f"took {elapsed:.1f} s"
+    assert result.sanitized is not None
     return result.sanitized.decode().split("\n", 1)[1].strip()
 
 

@@ -31,12 +31,16 @@ class DefinitionProblemSerializer(serializers.Serializer):
 
 class DefinitionVerdictSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
-    errors = DefinitionProblemSerializer(many=True)
+    # DRF's serializer metaclass takes declared fields out of the class, so this field does not
+    # replace Serializer.errors; the stubs cannot see that.
+    errors = DefinitionProblemSerializer(many=True)  # type: ignore[assignment]
 
 
 class DefinitionRefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    errors = DefinitionProblemSerializer(many=True, required=False, help_text="When the definition itself is wrong.")
+    errors = DefinitionProblemSerializer(  # type: ignore[assignment]  # a declared field, as above
+        many=True, required=False, help_text="When the definition itself is wrong."
+    )
 
 
 DEFINITION = OpenApiTypes.OBJECT
@@ -235,7 +239,12 @@ class _DefinitionInView(APIView):
     # A pure computation on the posted JSON: no session, so no CSRF token needed.
     authentication_classes: list = []
     # A definition is a JSON document: a form body is a 415, not a "definition" of form fields.
-    parser_classes = [parser for parser in api_settings.DEFAULT_PARSER_CLASSES if issubclass(parser, JSONParser)]
+    # api_settings imports the setting's dotted paths: the stubs type them as the str of the settings file.
+    parser_classes = [
+        parser  # type: ignore[misc]  # a class, not a str
+        for parser in api_settings.DEFAULT_PARSER_CLASSES
+        if issubclass(parser, JSONParser)  # type: ignore[arg-type]  # a class, not a str
+    ]
 
     def problems(self, request) -> list[dict]:
         return [{"path": error.path, "message": error.message} for error in definition_validate(request.data)]

@@ -110,7 +110,7 @@ def lines_read(text: str) -> tuple[list[dict], list[dict], list[dict]]:
                 sections.append(last_section)
                 pending_comments = []
                 current = None
-            elif option and not body.startswith(("See ", "http")):
+            elif option and last_section is not None and not body.startswith(("See ", "http")):
                 value, inline = comment_split(option.group(2))
                 options.append(
                     {

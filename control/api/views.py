@@ -304,10 +304,13 @@ class PrinterFilesView(_ControlView):
         try:
             page_size = pagination.get_page_size(request)
         except ValidationError as exc:
-            refusal = ControlError(400, _summary(exc.detail), outcome=REJECTED, fields=exc.detail)
+            fields = exc.detail if isinstance(exc.detail, dict) else {pagination.page_size_query_param: exc.detail}
+            refusal = ControlError(400, _summary(fields), outcome=REJECTED, fields=fields)
             self.refuse(printer=printer, slug=slug, action=FILES, refusal=refusal)
-        page = raw_page if raw_page == "last" else int(raw_page) if raw_page.isascii() and raw_page.isdigit() else 0
-        if page != "last" and page < 1:
+        page: int | str = (
+            "last" if raw_page == "last" else int(raw_page) if raw_page.isascii() and raw_page.isdigit() else 0
+        )
+        if isinstance(page, int) and page < 1:
             refusal = ControlError(404, f"page={raw_page!r:.80} does not exist; pages start at 1.", outcome=REJECTED)
             self.refuse(printer=printer, slug=slug, action=FILES, refusal=refusal)
         done = self.call(printer=printer, slug=slug, action=FILES, arguments={"page": page, "page_size": page_size})
@@ -468,7 +471,7 @@ class PrinterThumbnailView(APIView):
         else:
             cache_control = f"public, max-age={settings.PRINTER_THUMBNAIL_RECHECK_SECONDS}"
         if thumbnail.etag in _etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
+            response: HttpResponse = HttpResponseNotModified()
         else:
             response = HttpResponse(thumbnail.content, content_type=thumbnail.content_type)
             response.headers["X-Content-Type-Options"] = "nosniff"

@@ -29,11 +29,15 @@ def uploaded(name: str) -> Answer:
 
 def multipart_fields(body: bytes) -> dict[str, bytes]:
     """name -> content of each part of a multipart body (small bodies, for checking what arrived)."""
-    boundary = re.match(rb"--([^\r\n]+)\r\n", body).group(1)
+    first_line = re.match(rb"--([^\r\n]+)\r\n", body)
+    assert first_line is not None, body[:200]
+    boundary = first_line.group(1)
     fields = {}
     for part in body.split(b"--" + boundary)[1:-1]:
         head, _, content = part.partition(b"\r\n\r\n")
-        name = re.search(rb'name="([^"]+)"', head).group(1).decode()
+        named = re.search(rb'name="([^"]+)"', head)
+        assert named is not None, head
+        name = named.group(1).decode()
         fields[name] = content[:-2]  # the CRLF before the next boundary
         filename = re.search(rb'filename="([^"]+)"', head)
         if filename:

@@ -43,7 +43,9 @@ def stored_files(folder) -> list[str]:
 
 def asset_rows(database_url: str) -> int:
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as conn:
-        return conn.execute("SELECT count(*) FROM board_assets").fetchone()[0]
+        row = conn.execute("SELECT count(*) FROM board_assets").fetchone()
+        assert row is not None
+        return row[0]
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ def chunks(body: bytes, size: int = 16 * 1024):
 def send_chunked(url: str, method: str, path: str, body: bytes, headers: dict) -> tuple[int, dict]:
     """One request whose body goes out in chunks: http.client sends no Content-Length for a generator."""
     parts = urlsplit(url)
+    assert parts.hostname is not None, url
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
         connection.request(method, path, body=chunks(body), headers=headers, encode_chunked=True)

@@ -151,11 +151,11 @@ def operations_answered(schema: dict, har: dict, prefix: str) -> dict[str, set[i
         regex = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)).rstrip("/") + "/?"
         for method in methods:
             patterns.append((method.upper(), re.compile(regex), f"{method.upper()} {path}"))
-    answered = {label: set() for _, _, label in patterns}
+    answered: dict[str, set[int]] = {label: set() for _, _, label in patterns}
     for entry in har["log"]["entries"]:
         method, path = entry["request"]["method"], entry["request"]["url"].removeprefix(prefix).split("?")[0]
-        for wanted, regex, label in patterns:
-            if method == wanted and regex.fullmatch(path):
+        for wanted, pattern, label in patterns:
+            if method == wanted and pattern.fullmatch(path):
                 answered[label].add(entry["response"]["status"])
     return answered
 

@@ -1,6 +1,7 @@
 """Query parameters of the status API, validated with errors that name the parameter."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -44,12 +45,13 @@ _RANGE = f"{datetime.min.isoformat()}..{datetime.max.isoformat()}"
 
 
 def time_range(request, *, default_span: timedelta | None = None) -> tuple[datetime | None, datetime | None]:
-    values, errors = {}, {}
+    values: dict[str, datetime | None] = {}
+    errors: dict[str, Any] = {}
     for name in ("since", "until"):
         try:
             values[name] = datetime_param(request, name)
         except ValidationError as exc:
-            errors.update(exc.detail)
+            errors.update(exc.detail if isinstance(exc.detail, dict) else {name: exc.detail})
     if errors:
         raise ValidationError(errors)  # both named when both are wrong
     since, until = values["since"], values["until"]

@@ -196,7 +196,7 @@ def status_param(request) -> str | None:
     return raw
 
 
-class _JobsView:
+class _JobsView(APIView):
     # Public and read-only, like the history endpoints.
     authentication_classes: list = []
     permission_classes: list = []

@@ -116,7 +116,7 @@ class StatusHistoryView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-_BUCKET_FIELDS = dict(
+_BUCKET_FIELDS: dict[str, serializers.Field] = dict(
     start=UTCDateTimeField(),
     end=UTCDateTimeField(),
     samples=serializers.IntegerField(),

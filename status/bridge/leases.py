@@ -81,7 +81,8 @@ def leases_sync(*, holder: str, started_at: datetime, now: datetime | None = Non
     enabled = list(Printer.objects.filter(enabled=True).values_list("pk", flat=True))
     share = math.ceil(len(enabled) / live) if enabled else 0
     held = set(BridgeLease.objects.filter(holder=holder).values_list("printer_id", flat=True))
-    claimed, extra = 0, []
+    claimed = 0
+    extra: list[int] = []
     if len(held) < share:
         taken = dict(BridgeLease.objects.filter(printer_id__in=enabled).values_list("printer_id", "expires_at"))
         candidates = [pk for pk in enabled if pk not in held and (pk not in taken or taken[pk] < now)]
@@ -91,12 +92,11 @@ def leases_sync(*, holder: str, started_at: datetime, now: datetime | None = Non
                 claimed += 1
     elif len(held) > share:
         # Give back the newest claims first: the printers followed longest stay put.
-        extra = (
+        extra = list(
             BridgeLease.objects.filter(holder=holder)
             .order_by("-acquired_at", "-printer_id")
             .values_list("printer_id", flat=True)[: len(held) - share]
         )
-        extra = list(extra)
         held -= set(extra)
     printers = {printer.pk: printer for printer in Printer.objects.filter(pk__in=held, enabled=True)}
     return LeaseRound(printers=printers, live_bridges=live, claimed=claimed, extra=extra)

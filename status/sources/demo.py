@@ -238,6 +238,8 @@ class DemoSource(StatusSource):
         """
         cycle = int(moment // CYCLE_SECONDS)
         halt = self.simulation.halt
+        start: float
+        end: float
         for k in (cycle, cycle - 1):
             start, end = k * CYCLE_SECONDS + PRINT_START, k * CYCLE_SECONDS + PRINT_END
             if start > moment:
@@ -421,9 +423,9 @@ class DemoSource(StatusSource):
         def ended(status: str, *, until: float | None) -> Simulation:
             base = unfrozen()
             halt_from = moment
-            if base.halted(moment):
+            if base.halt is not None and base.halted(moment):
                 halt_from = base.halt[0]  # already halted: the heaters went off then
-            job = (cycle, round(progress, 4), status) if printing else base.ended
+            job = (cycle, round(progress, 4), status) if progress is not None else base.ended  # printing
             return replace(base, halt=(halt_from, until), ended=job)
 
         if action == "pause":

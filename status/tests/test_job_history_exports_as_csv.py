@@ -51,7 +51,7 @@ def exported(query: str = "", slug: str = "farm-1"):
 
 def rows(response) -> list[list[str]]:
     assert isinstance(response, StreamingHttpResponse)
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     return list(csv.reader(io.StringIO(text)))
 
 

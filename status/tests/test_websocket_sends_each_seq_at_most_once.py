@@ -49,7 +49,7 @@ def store_while_joining(monkeypatch):
 
 
 async def received_seqs(client, until_seq: int) -> list[int]:
-    seqs = []
+    seqs: list[int] = []
     while not seqs or seqs[-1] < until_seq:
         message = await client.receive_json_from(timeout=5)
         if message["type"] == "connection":  # each followed printer's, after the initial statuses

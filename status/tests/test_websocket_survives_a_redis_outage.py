@@ -42,7 +42,7 @@ def receive_broadcast_of(websocket, produced: dict) -> dict:
             return message
 
 
-def messages_until_closed(websocket) -> tuple[list[dict], int]:
+def messages_until_closed(websocket) -> tuple[list[dict], int | None]:
     messages = []
     try:
         while True:

@@ -209,7 +209,7 @@ class MoonrakerClient:
             raise MoonrakerUnreachable(_unreachable_reason(exc, self.address)) from None
         except (OSError, TimeoutError, websockets.exceptions.InvalidHandshake) as exc:
             raise MoonrakerUnreachable(_unreachable_reason(exc, self.address)) from None
-        self._reader = asyncio.create_task(self._read(), name=f"moonraker-read-{self.address}")
+        self._reader = asyncio.create_task(self._read(self._ws), name=f"moonraker-read-{self.address}")
 
     async def identify(self, *, client_type: str = "agent", url: str = "", timeout: float | None = None):
         """``server.connection.identify`` with the API key; a refused key raises MoonrakerAuthFailed.
@@ -291,7 +291,7 @@ class MoonrakerClient:
                 raise MoonrakerTimeout(reason) from None
             self._mark_closed(reason)
             if self._ws is not None and self._abort_task is None:
-                self._abort_task = asyncio.get_running_loop().create_task(self._abort())
+                self._abort_task = asyncio.get_running_loop().create_task(self._abort(self._ws))
             raise MoonrakerTimeout(reason) from None
         except websockets.exceptions.ConnectionClosed as exc:
             self._mark_closed(_close_reason(exc.rcvd, exc.sent, self._ping_timeout))
@@ -308,10 +308,10 @@ class MoonrakerClient:
         return item
 
     # -- reading ------------------------------------------------------------------
-    async def _abort(self) -> None:
+    async def _abort(self, ws: ClientConnection) -> None:
         with contextlib.suppress(Exception):
             async with asyncio.timeout(2):
-                await self._ws.close(code=1001, reason="no answer")
+                await ws.close(code=1001, reason="no answer")
 
     def _mark_closed(self, reason: str) -> None:
         if self._closed.is_set():
@@ -324,8 +324,7 @@ class MoonrakerClient:
         self._pending.clear()
         self._queue.put_nowait(_CLOSED)
 
-    async def _read(self) -> None:
-        ws = self._ws
+    async def _read(self, ws: ClientConnection) -> None:
         reason = ""
         try:
             async for raw in ws:

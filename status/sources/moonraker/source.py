@@ -272,6 +272,13 @@ class MoonrakerFollower:
             self.next_retry_in = delay
             await self._wait(delay)
 
+    @property
+    def _live_client(self) -> MoonrakerClient:
+        """The running session's client: the methods that talk to Moonraker run only inside ``_session``."""
+        if self.client is None:
+            raise RuntimeError(f"printer {self.label}: no Moonraker session is running")
+        return self.client
+
     async def _wait(self, delay: float) -> None:
         """Sleep ``delay`` s, re-sending the offline status so readers see the reason, not staleness."""
         loop = asyncio.get_running_loop()
@@ -309,7 +316,7 @@ class MoonrakerFollower:
             now = loop.time()
             if self.klippy_state != "ready" or not self.subscribed:
                 if now >= next_poll:
-                    await self._klippy_from_info(await self.client.call("server.info"))
+                    await self._klippy_from_info(await self._live_client.call("server.info"))
                     await self._emit()
                     next_poll = loop.time() + KLIPPY_POLL_SECONDS
                     continue
@@ -322,7 +329,7 @@ class MoonrakerFollower:
             try:
                 # asyncio.timeout: Python 3.11's wait_for can lose a cancellation racing a ready notification.
                 async with asyncio.timeout(max(0.0, wake - now)):
-                    method, params = await self.client.next_notification()
+                    method, params = await self._live_client.next_notification()
             except TimeoutError:
                 now = loop.time()
                 if now >= self._last_status_at + STATUS_REPEAT_SECONDS or (self._held and now >= self._hold_until):
@@ -347,7 +354,7 @@ class MoonrakerFollower:
 
     async def _subscribe(self) -> None:
         """Query heaters, list the objects, subscribe; klippy gone meanwhile leaves us polling."""
-        client = self.client
+        client = self._live_client
         try:
             answer = await client.call("printer.objects.query", {"objects": {"heaters": None}})
             heaters = answer.get("status", {}).get("heaters", {}) if isinstance(answer, dict) else {}
@@ -448,8 +455,11 @@ class MoonrakerFollower:
         # The newest job (by start) is the current file's; an update of the same job replaces it.
         current = self.history_job
         start = mapping.number(job.get("start_time")) or 0.0
-        newer = current is None or start >= (mapping.number(current.get("start_time")) or 0.0)
-        if newer or job.get("job_id") == current.get("job_id"):
+        if (
+            current is None
+            or start >= (mapping.number(current.get("start_time")) or 0.0)
+            or job.get("job_id") == current.get("job_id")
+        ):
             self.history_job = job
 
     async def _reconcile_history(self) -> None:
@@ -459,7 +469,7 @@ class MoonrakerFollower:
         if since is not None:
             params["since"] = max(0.0, float(since) - HISTORY_SINCE_MARGIN_SECONDS)
         for page in range(HISTORY_MAX_PAGES):
-            answer = await self.client.call("server.history.list", {**params, "start": page * HISTORY_PAGE_SIZE})
+            answer = await self._live_client.call("server.history.list", {**params, "start": page * HISTORY_PAGE_SIZE})
             jobs = answer.get("jobs") if isinstance(answer, dict) else None
             if not isinstance(jobs, list):
                 self.log_once("malformed server.history.list", "answer without a jobs list")
@@ -474,7 +484,7 @@ class MoonrakerFollower:
 
     async def _read_queue(self) -> None:
         try:
-            answer = await self.client.call("server.job_queue.status")
+            answer = await self._live_client.call("server.job_queue.status")
         except MoonrakerRPCError as exc:  # [job_queue] not configured
             self.log_once("no job queue", exc.message, logging.INFO)
             self.queue = []
@@ -490,7 +500,7 @@ class MoonrakerFollower:
             return
         if self.metadata_for != filename:
             try:
-                answer = await self.client.call("server.files.metadata", {"filename": filename})
+                answer = await self._live_client.call("server.files.metadata", {"filename": filename})
                 self.metadata = answer if isinstance(answer, dict) else None
             except MoonrakerRPCError as exc:  # not in the gcodes folder, or never scanned
                 logger.debug("printer %s: no metadata for %s (%s)", self.label, filename, exc.message)
@@ -507,7 +517,7 @@ class MoonrakerFollower:
         ):
             self.history_checked_for = filename
             try:
-                answer = await self.client.call("server.history.list", {"limit": 1, "order": "desc"})
+                answer = await self._live_client.call("server.history.list", {"limit": 1, "order": "desc"})
             except MoonrakerRPCError:
                 return
             jobs = answer.get("jobs") if isinstance(answer, dict) else None

@@ -34,7 +34,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.server import ServerConnection, serve
+from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Response
 
@@ -105,7 +105,9 @@ class FakeMoonraker:
         self.calls: list[tuple[str, Any]] = []
         self.connections: set[ServerConnection] = set()
         self.subscribers: set[ServerConnection] = set()
-        self._server = None
+        self.authorized: set[ServerConnection] = set()  # their key (header or identify) was right
+        self.stuck: set[ServerConnection] = set()  # stop_reading() paused them
+        self._server: Server | None = None
 
     async def __aenter__(self) -> FakeMoonraker:
         await self.start()
@@ -131,7 +133,7 @@ class FakeMoonraker:
 
     async def stop(self) -> None:
         for connection in list(self.connections):
-            if getattr(connection, "stuck", False):
+            if connection in self.stuck:
                 connection.transport.abort()  # it reads nothing, so it would never finish a close handshake
         if self._server is not None:
             self._server.close()
@@ -150,7 +152,7 @@ class FakeMoonraker:
     def stop_reading(self) -> None:
         """Stop reading every connection: calls and pings go unanswered, as from a stuck host."""
         for connection in self.connections:
-            connection.stuck = True
+            self.stuck.add(connection)
             connection.transport.pause_reading()
 
     async def send_raw(self, frame: str | bytes) -> None:
@@ -160,7 +162,7 @@ class FakeMoonraker:
 
     # -- pushing -----------------------------------------------------------------------
     async def notify(self, method: str, params: list | None = None) -> None:
-        message = {"jsonrpc": "2.0", "method": method}
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
         if params is not None:
             message["params"] = params
         await self.send_raw(json.dumps(message))
@@ -180,7 +182,8 @@ class FakeMoonraker:
             return Response(status.value, status.phrase, Headers([("Content-Type", "application/json")]), body)
         key = request.headers.get("X-Api-Key")
         # Moonraker opens the socket even with a wrong key; the socket then needs identify's key.
-        connection.authorized = self._key_ok(key) or not self.api_key
+        if self._key_ok(key) or not self.api_key:
+            self.authorized.add(connection)
         return None
 
     def _key_ok(self, key: str | None) -> bool:
@@ -209,6 +212,8 @@ class FakeMoonraker:
         finally:
             self.connections.discard(connection)
             self.subscribers.discard(connection)
+            self.authorized.discard(connection)
+            self.stuck.discard(connection)
 
     def _answer(self, connection: ServerConnection, method: str, params: dict) -> Any:
         if method in self.handlers:
@@ -216,14 +221,14 @@ class FakeMoonraker:
         if method == "server.connection.identify":
             if "api_key" in params:
                 if not self._key_ok(params["api_key"]):
-                    connection.authorized = False
+                    self.authorized.discard(connection)
                     raise RPCFault(-32602, "Invalid API Key")
-                connection.authorized = True
-            if not connection.authorized:
+                self.authorized.add(connection)
+            if connection not in self.authorized:
                 raise RPCFault(-32602, "Unauthorized")
             self.subscribers.add(connection)
             return {"connection_id": id(connection)}
-        if not getattr(connection, "authorized", False):
+        if connection not in self.authorized:
             raise RPCFault(-32602, "Unauthorized")
         connected = self.klippy_state != "disconnected"
         if method == "server.info":

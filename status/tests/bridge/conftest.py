@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -43,6 +44,12 @@ class SiteDatabase:
         return rows[0][0] if rows else None
 
 
+class BridgeProcess(subprocess.Popen):
+    """A run_bridge process, with the file its output goes to."""
+
+    log_path: Path
+
+
 @pytest.fixture
 def bridge_site(project_env, manage, tmp_path, request):
     """A migrated site on PostgreSQL (the scaled mode's database) with helpers to run bridges.
@@ -58,9 +65,9 @@ def bridge_site(project_env, manage, tmp_path, request):
     assert result.returncode == 0, result.stderr
     processes = []
 
-    def start_bridge(name: str, **overrides: str) -> subprocess.Popen:
+    def start_bridge(name: str, **overrides: str) -> BridgeProcess:
         log = open(tmp_path / f"bridge-{name}.log", "w")  # noqa: SIM115 (closed with the process)
-        process = subprocess.Popen(
+        process = BridgeProcess(
             [sys.executable, "manage.py", "run_bridge", "--holder", name],
             cwd=PROJECT_ROOT,
             env={**env, **overrides},

@@ -34,7 +34,7 @@ def messages_of(event) -> list[dict]:
 
 
 async def drain(layer, channel, *, quiet: float = 1.3) -> list[tuple[float, dict]]:
-    received = []
+    received: list[tuple[float, dict]] = []
     while True:
         try:
             event = await asyncio.wait_for(layer.receive(channel), timeout=quiet)

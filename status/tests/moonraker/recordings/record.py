@@ -53,15 +53,14 @@ FOOTER = (
 class Recorder:
     def __init__(self, mr: MoonrakerInstance) -> None:
         self.mr = mr
-        self.client: MoonrakerClient | None = None
         self.notifications: list[list] = []
+        self.client = MoonrakerClient(self.mr.url, self.mr.api_key, on_notification=self._note)
 
     def _note(self, method, params) -> None:
         if method != "notify_proc_stat_update":
             self.notifications.append([method, params])
 
     async def connect(self) -> dict:
-        self.client = MoonrakerClient(self.mr.url, self.mr.api_key, on_notification=self._note)
         await self.client.connect()
         await self.client.identify()
         calls = {"server.info": await self.client.call("server.info")}
@@ -82,10 +81,9 @@ class Recorder:
         calls["server.history.list"] = await client.call("server.history.list", {"limit": 10, "order": "desc"})
 
     async def close(self) -> None:
-        if self.client is not None:
-            await self.client.close()
+        await self.client.close()  # idempotent, also before connect()
 
-    def write(self, scenario: str, description: str, calls: dict) -> None:
+    def write(self, scenario: str, description: str | None, calls: dict) -> None:
         text = json.dumps(
             {
                 "scenario": scenario,
