@@ -39,7 +39,7 @@ STOP_TIMEOUT_SECONDS = 10.0
 
 def metrics_process_dead(pid: int) -> None:
     """Drop a dead child's live gauges (its open WebSocket connections), as prometheus-client's docs ask."""
-    from klipperiwc_site.metrics import process_dead
+    from klipperiwc_site.metrics import process_dead  # imported by main() before any child starts
 
     process_dead(pid)
 
@@ -113,7 +113,6 @@ class Supervisor:
                 code = child.process.poll()
                 if code is None or self.stopping:
                     continue
-                metrics_process_dead(child.process.pid)
                 lived = time.monotonic() - child.started
                 self.quick_exits = self.quick_exits + 1 if lived < QUICK_EXIT_SECONDS else 0
                 if self.quick_exits >= MAX_QUICK_EXITS:
@@ -122,6 +121,7 @@ class Supervisor:
                     self.stop()
                     return 1
                 replacement = self.spawn(slot)
+                metrics_process_dead(child.process.pid)  # after the spawn: the replacement comes first
                 log(
                     f"daphne pid {child.process.pid} exited with status {code} after {lived:.0f} s; "
                     f"started pid {replacement.process.pid}"
@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         from django.conf import settings
 
         settings.WEB_PROCESSES  # noqa: B018 -- loads (and checks) the settings now
+    import klipperiwc_site.metrics  # noqa: F401 -- now, not when the first child dies (it would delay the restart)
+
     parser = argparse.ArgumentParser(prog="python -m klipperiwc_site.web", description=__doc__.split("\n")[0])
     parser.add_argument("-b", "--bind", default=settings.HOST, help="address to listen on (HOST)")
     parser.add_argument("-p", "--port", type=int, default=settings.PORT, help="port to listen on (PORT)")
