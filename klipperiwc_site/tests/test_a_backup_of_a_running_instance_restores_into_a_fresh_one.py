@@ -72,7 +72,7 @@ def back_up_live_and_restore(*, source_url, target_url, migrate_target, project_
         BOARD_ASSET_UPLOAD_TOKEN=UPLOAD_TOKEN,
         STATUS_HISTORY_MIN_INTERVAL_MS="200",
     )
-    migrated = manage("migrate", "--noinput", env=env)
+    migrated = manage("migrate", "--noinput", env=env, timeout=180)
     assert migrated.returncode == 0, migrated.stderr
     live = start_daphne(env)
     source = SiteDatabase(source_url)
@@ -104,7 +104,7 @@ def back_up_live_and_restore(*, source_url, target_url, migrate_target, project_
     target_assets = tmp_path / "restored-assets"
     target_env = project_env(DATABASE_URL=target_url, BOARD_ASSET_LOCAL_PATH=str(target_assets))
     if migrate_target:  # a fresh instance as deploy.sh leaves it; else one with no database yet
-        assert manage("migrate", "--noinput", env=target_env).returncode == 0
+        assert manage("migrate", "--noinput", env=target_env, timeout=180).returncode == 0
     restored = manage("restore", str(destination), env=target_env, timeout=120)
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "[1/4] verifying" in restored.stdout
