@@ -79,6 +79,7 @@ def test_accepted_hostile_uploads_contact_no_other_origin_and_run_no_script(
 
     def store_public(entry: abuse_corpus.Hostile) -> tuple[str, str]:
         """Upload through the API and approve as public; the file's public link and its link to the app."""
+        assert entry.path is not None, "build() writes every entry"
         asset = upload_asset(
             asset_server.url,
             entry.path.read_bytes(),
