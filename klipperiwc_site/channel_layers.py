@@ -175,20 +175,36 @@ class ClosesWhenAServiceIsDown:
         try:
             await super().__call__(scope, receive, send)
         except (ChannelLayerUnavailable, *DATABASE_OUTAGE_ERRORS) as error:
-            detail = next(text for kinds, text in self.unavailable_details.items() if isinstance(error, kinds))
-            if not isinstance(error, ChannelLayerUnavailable):
-                _consumer_database_outage.failed(database_address(), error)
-            if self._socket_state == "connecting":
-                await super().accept()  # so the client can read why
-                self._socket_state = "open"
-            if self._socket_state == "open":
-                await self.send(text_data=json.dumps({"type": "error", "detail": detail}))
-                await self.close(code=self.close_code_unavailable)
+            await self._close_unavailable(error)
             if not self._disconnect_ran:
                 # The consumer's own clean-up (its background tasks end); leaving
                 # the groups fails while Redis is away, and they expire anyway.
                 with contextlib.suppress(ChannelLayerUnavailable, *DATABASE_OUTAGE_ERRORS):
                     await self.disconnect(self.close_code_unavailable)
+
+    async def dispatch(self, message):
+        # Closed here, before the error leaves the consumer: on its way out channels cancels the
+        # consumer's wait on the channel layer, which with Redis can take until the layer's blocking
+        # pop times out (5 s), as long as daphne waits for a handshake; a database outage during
+        # the handshake then reached the client as a dropped connection instead of 4503.
+        try:
+            await super().dispatch(message)
+        except (ChannelLayerUnavailable, *DATABASE_OUTAGE_ERRORS) as error:
+            await self._close_unavailable(error)
+            raise
+
+    async def _close_unavailable(self, error):
+        """The error message naming what is down and close 4503, once per socket."""
+        if self._socket_state == "closed":
+            return
+        detail = next(text for kinds, text in self.unavailable_details.items() if isinstance(error, kinds))
+        if not isinstance(error, ChannelLayerUnavailable):
+            _consumer_database_outage.failed(database_address(), error)
+        if self._socket_state == "connecting":
+            await super().accept()  # so the client can read why
+            self._socket_state = "open"
+        await self.send(text_data=json.dumps({"type": "error", "detail": detail}))
+        await self.close(code=self.close_code_unavailable)
 
     async def accept(self, *args, **kwargs):
         await super().accept(*args, **kwargs)

@@ -86,19 +86,25 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str, ever
 
 
 class Postgres:
-    """A PostgreSQL cluster of the drill's own (as the postgres user when run as root: initdb refuses root)."""
+    """A PostgreSQL cluster of its own in a temp folder (run as the postgres user under root: initdb refuses root)."""
 
-    def __init__(self, workdir: Path) -> None:
-        self.dir = workdir / "pgdata"
-        self.port = free_port()
-        self.log = workdir / "postgres.log"
+    def __init__(self) -> None:
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        workdir.mkdir(parents=True, exist_ok=True)
+        # A folder of its own under /tmp: the postgres user cannot enter a root-owned 0700 temp folder.
+        self.root = Path(tempfile.mkdtemp(prefix="klipperiwc-pg-"))
+        self.dir = self.root / "data"
+        self.log = self.root / "postgres.log"
+        self.port = free_port()
         if self.as_user:
-            workdir.parent.chmod(0o755)  # mkdtemp's 0700 would keep the postgres user out
-            shutil.chown(workdir, "postgres")
+            self.root.chmod(0o755)
+            shutil.chown(self.root, "postgres")
         self._run(str(PG_BIN / "initdb"), "-D", str(self.dir), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/klipperiwc"
+
+    def remove(self) -> None:
+        """Stop the cluster if it runs and delete its folder."""
+        self.stop(missing_ok=True)
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def _run(self, *command: str) -> None:
         subprocess.run([*self.as_user, *command], check=True, capture_output=True, text=True, cwd="/")
@@ -107,7 +113,10 @@ class Postgres:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir}"
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-o", options, "-l", str(self.log), "-w", "start")
 
-    def stop(self) -> None:
+    def stop(self, *, missing_ok: bool = False) -> None:
+        """Fast shutdown: sessions are terminated, new connections refused. ``missing_ok``: fine if not running."""
+        if missing_ok and not (self.dir / "postmaster.pid").exists():
+            return
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-m", "fast", "-w", "stop")
 
     def create_database(self) -> None:
@@ -303,7 +312,7 @@ def summarize(seen: dict[str, object]) -> str:
 class Drill:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.postgres = Postgres(workdir / "postgres")
+        self.postgres = Postgres()
         self.redis = Redis(workdir)
         self.s3: s3_server.S3Server | None = None
         self.moonraker = MoonrakerInstance(workdir / "moonraker", lines_per_second=40)
@@ -366,8 +375,7 @@ class Drill:
         if self.s3 is not None:
             self.s3.stop()
         self.redis.stop()
-        with contextlib.suppress(Exception):
-            self.postgres.stop()
+        self.postgres.remove()
 
     def s3_client(self):
         import boto3
