@@ -195,7 +195,17 @@ class Site:
         self.url = f"http://127.0.0.1:{self.port}"
         self.daphne: subprocess.Popen | None = None
         self.bridge: subprocess.Popen | None = None
-        self.daphne_starts = 0
+
+    @property
+    def running_daphne(self) -> subprocess.Popen:
+        assert self.daphne is not None, "daphne is not started"
+        return self.daphne
+
+    @property
+    def running_bridge(self) -> subprocess.Popen:
+        assert self.bridge is not None, "the bridge is not started"
+        return self.bridge
+        self.daphne_starts: int = 0
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
@@ -319,6 +329,12 @@ class Drill:
         self.site: Site | None = None
         self.seed = 0
 
+    @property
+    def live(self) -> Site:
+        """The started site (the drill's steps run only after setting it up)."""
+        assert self.site is not None, "the drill's site is not started"
+        return self.site
+
     # --- set-up ---------------------------------------------------------------------
     def start(self) -> None:
         self.postgres.start()
@@ -365,7 +381,7 @@ class Drill:
         )
         self.site.start_daphne()
         self.site.start_bridge()
-        wait_for(lambda: self.site.status().get("state") == "idle", timeout=60, what="the printer idle")
+        wait_for(lambda: self.live.status().get("state") == "idle", timeout=60, what="the printer idle")
 
     def stop(self) -> None:
         if self.site is not None:
@@ -421,20 +437,23 @@ class Drill:
     def recover(self, row: Row, started: float, *, since: str = "the service was back") -> None:
         """Until every read answers 200 and an upload is stored again: the time that took, no restart."""
         assert self.site is not None
-        pids = (self.site.daphne.pid, self.site.bridge.pid)
+        pids = (self.live.running_daphne.pid, self.live.running_bridge.pid)
 
         def normal() -> bool:
-            return all(self.site.get(path).status == 200 for path in READS)
+            return all(self.live.get(path).status == 200 for path in READS)
 
         wait_for(normal, timeout=60, what="every read answering 200")
-        wait_for(lambda: self.site.upload(png(self.next_seed())).status == 201, timeout=30, what="an upload")
+        wait_for(lambda: self.live.upload(png(self.next_seed())).status == 201, timeout=30, what="an upload")
         seconds = time.monotonic() - started
         history = self.history_rows()
         wait_for(lambda: self.history_rows() > history, timeout=20, what="the bridge's history growing again")
-        websocket = self.site.websocket()
+        websocket = self.live.websocket()
         if websocket != "status":
             row.fail(f"/ws/status after recovery: {websocket}")
-        if (self.site.daphne.pid, self.site.bridge.pid) != pids or self.site.bridge.poll() is not None:
+        if (
+            self.live.running_daphne.pid,
+            self.live.running_bridge.pid,
+        ) != pids or self.live.running_bridge.poll() is not None:
             row.fail("daphne or the bridge restarted")
         restarted = "" if since.startswith("daphne") else ", nothing restarted"
         row.recovery = (
@@ -451,20 +470,20 @@ class Drill:
 
         def uploader() -> None:
             while not stop.is_set():
-                answers.append(self.site.upload(png(self.next_seed(), size=600)).status)
+                answers.append(self.live.upload(png(self.next_seed(), size=600)).status)
 
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             for _ in range(4):
                 pool.submit(uploader)
             wait_for(lambda: answers.count(201) >= 4, timeout=60, what="uploads under way")
-            self.site.daphne.send_signal(signal.SIGKILL)
-            self.site.daphne.wait()
+            self.live.running_daphne.send_signal(signal.SIGKILL)
+            self.live.running_daphne.wait()
             time.sleep(0.5)  # the uploaders meet the dead port: what clients of a crashed server see
             stop.set()
         stored = answers.count(201)
         interrupted = answers.count(0)
         started = time.monotonic()
-        self.site.start_daphne()  # what supervisor does
+        self.live.start_daphne()  # what supervisor does
         rows, orphans = self.assets_consistent(row)
         if rows != before + stored:
             row.fail(f"{rows - before} asset rows for {stored} uploads answered 201")
@@ -505,15 +524,15 @@ class Drill:
         assert self.site is not None
         self.moonraker.put_gcode("drill.gcode", "G28\n" + "G1 X10 Y10 E0.5\n" * 300)
         self.moonraker.result("POST", "/printer/print/start", filename="drill.gcode")
-        wait_for(lambda: self.site.status().get("state") == "printing", timeout=30, what="printing")
+        wait_for(lambda: self.live.status().get("state") == "printing", timeout=30, what="printing")
         self.moonraker.kill_moonraker()
         killed = time.monotonic()
         offline = wait_for(
-            lambda: (s := self.site.status()).get("state") == "offline" and s, timeout=30, what="offline"
+            lambda: (s := self.live.status()).get("state") == "offline" and s, timeout=30, what="offline"
         )
         offline_after = time.monotonic() - killed
         seen = probe(self.site, row, image_seed=self.next_seed())
-        listed = {p["slug"]: p for p in self.site.get("/api/printers/").json()["results"]}
+        listed = {p["slug"]: p for p in self.live.get("/api/printers/").json()["results"]}
         connection = listed[PRINTER]["connection"]["state"]
         row.during = (
             f"printer offline after {offline_after:.1f} s ({offline.get('message', '')!r}), connection {connection}; "
@@ -521,9 +540,9 @@ class Drill:
         )
         self.moonraker.start_moonraker()
         started = time.monotonic()
-        wait_for(lambda: self.site.status().get("state") in ("printing", "idle"), timeout=60, what="back")
+        wait_for(lambda: self.live.status().get("state") in ("printing", "idle"), timeout=60, what="back")
         back = time.monotonic() - started
-        wait_for(lambda: self.site.status().get("state") == "idle", timeout=60, what="the print finished")
+        wait_for(lambda: self.live.status().get("state") == "idle", timeout=60, what="the print finished")
 
         def jobs_match():
             ours = sorted(
