@@ -580,3 +580,18 @@ def pytest_pyfunc_call(pyfuncitem):
     outcome, output = _on_postgresql_outcomes(pyfuncitem.session)[pyfuncitem.nodeid]
     assert outcome == "PASSED", f"on PostgreSQL ({redact(TEST_POSTGRES_URL)}) it was {outcome}:\n{output}"
     return True
+
+
+# --- Tests that are the same in both modes -------------------------------------------
+# The browser tests and the deploy tests run sites of their own (SQLite files, deploy.sh
+# in a copy of the checkout, their own PostgreSQL databases where they need one): the
+# suite's DATABASE_URL / REDIS_URL change nothing in them. They are marked
+# mode_independent, so CI's second (scaled) run can leave them to the first one
+# (.ci/run: -m "not mode_independent") instead of repeating 20 minutes of identical work.
+MODE_INDEPENDENT_FOLDERS = ("/tests/browser/", "/tests/deploy/")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(folder in f"/{item.nodeid}" for folder in MODE_INDEPENDENT_FOLDERS):
+            item.add_marker(pytest.mark.mode_independent)
