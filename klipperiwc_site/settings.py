@@ -554,5 +554,7 @@ LOGGING = {
         "django": {"level": LOG_LEVEL, "propagate": True},
         # Query logging at DEBUG would write every SQL statement.
         "django.db.backends": {"level": "INFO"},
+        # axes announces its version at every start-up (each manage.py command); its lockouts still log.
+        "axes.apps": {"level": "WARNING"},
     },
 }
