@@ -5,6 +5,7 @@ Every measure runs in Chromium on the page as laid out (no guesses from the CSS)
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -148,10 +149,20 @@ def luminance(rgb: list[float]) -> float:
 RENDER_ALL = "* { content-visibility: visible !important; }"
 
 
+# A constructed stylesheet, not a <style> element: the pages' Content-Security-Policy refuses
+# inline style elements (style-src 'self'), while the CSSOM stays open to scripts.
+WITH_RENDER_ALL = """(measure) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(%s);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    try { return (%s)(); } finally {
+        document.adoptedStyleSheets = document.adoptedStyleSheets.filter((other) => other !== sheet);
+    }
+}"""
+
+
 def assert_no_horizontal_overflow(page, where: str) -> None:
-    style = page.add_style_tag(content=RENDER_ALL)
-    measured = page.evaluate(OVERFLOW)
-    style.evaluate("(element) => element.remove()")
+    measured = page.evaluate(WITH_RENDER_ALL % (json.dumps(RENDER_ALL), OVERFLOW.strip()))
     problems = []
     if measured["scrollWidth"] > measured["innerWidth"]:
         problems.append(
