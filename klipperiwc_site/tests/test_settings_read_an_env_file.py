@@ -8,11 +8,17 @@ from django.conf import settings
 
 def test_a_value_from_the_env_file_is_used(settings_under, tmp_path):
     env_file = tmp_path / "hub.env"
-    env_file.write_text("# comment\n\nPORT=8123\nexport LOG_LEVEL=warning\nSTATUS_WS_TOKEN='quoted token'\n")
+    env_file.write_text(
+        "# comment\n\nPORT=8123\nexport LOG_LEVEL=warning\nSTATUS_WS_TOKEN='quoted token of 29 characters'\n"
+    )
 
     loaded = settings_under(ENV_FILE=str(env_file))
 
-    assert (loaded["PORT"], loaded["LOG_LEVEL"], loaded["STATUS_WS_TOKEN"]) == (8123, "WARNING", "quoted token")
+    assert (loaded["PORT"], loaded["LOG_LEVEL"], loaded["STATUS_WS_TOKEN"]) == (
+        8123,
+        "WARNING",
+        "quoted token of 29 characters",
+    )
     assert loaded["ENV_FILE"] == str(env_file)
 
 
