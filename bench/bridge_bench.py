@@ -165,10 +165,6 @@ def fake_history(number: int, now: float) -> list[dict]:
 
 async def serve_fakes(count: int, *, grid: bool = False) -> None:
     """``count`` FakeMoonraker models behind one websocket server; prints ``listening PORT``; runs until killed."""
-    from websockets.asyncio.server import serve
-    from websockets.datastructures import Headers
-    from websockets.http11 import Response
-
     from status.sources.moonraker.testing import FakeMoonraker
 
     now = time.time()
@@ -190,18 +186,6 @@ async def serve_fakes(count: int, *, grid: bool = False) -> None:
         )
         for n in range(count)
     }
-
-    # One server, many printers: the path prefix before /websocket picks the model, and the
-    # model's own upgrade check and JSON-RPC handler do the rest (FakeMoonraker's, unchanged).
-    def process_request(connection, request):
-        fake = fakes.get(request.path.split("?", 1)[0].removesuffix("/websocket"))
-        if fake is None:
-            return Response(404, "Not Found", Headers([("Content-Type", "text/plain")]), b"no such printer\n")
-        connection.fake = fake
-        return fake._process_request(connection, request)
-
-    async def handler(connection):
-        await connection.fake._handle(connection)
 
     async def push(number: int, fake: FakeMoonraker) -> None:
         loop = asyncio.get_running_loop()
@@ -226,6 +210,27 @@ async def serve_fakes(count: int, *, grid: bool = False) -> None:
                 "display_status": {"progress": progress, "message": f"{STAMP}{time.time():.6f}"},
             }
             await fake.push_status(diff)
+
+    await serve_fake_farm(fakes, push)
+
+
+async def serve_fake_farm(fakes: dict, push) -> None:
+    """One websocket server for every fake printer, ``push(number, fake)`` running for each; prints ``listening PORT``."""
+    from websockets.asyncio.server import serve
+    from websockets.datastructures import Headers
+    from websockets.http11 import Response
+
+    # One server, many printers: the path prefix before /websocket picks the model, and the
+    # model's own upgrade check and JSON-RPC handler do the rest (FakeMoonraker's, unchanged).
+    def process_request(connection, request):
+        fake = fakes.get(request.path.split("?", 1)[0].removesuffix("/websocket"))
+        if fake is None:
+            return Response(404, "Not Found", Headers([("Content-Type", "text/plain")]), b"no such printer\n")
+        connection.fake = fake
+        return fake._process_request(connection, request)
+
+    async def handler(connection):
+        await connection.fake._handle(connection)
 
     async with serve(
         handler,

@@ -91,10 +91,6 @@ MEMORY_TARGET = 10.0  # % growth after warm-up
 # --- the fake printers (a process of their own: --serve-fakes N --push-interval S) -------------
 async def serve_fakes(count: int, interval: float) -> None:
     """``count`` FakeMoonraker models behind one websocket server (path /pNNN each); prints ``listening PORT``."""
-    from websockets.asyncio.server import serve
-    from websockets.datastructures import Headers
-    from websockets.http11 import Response
-
     from status.sources.moonraker.testing import FakeMoonraker
 
     now = time.time()
@@ -105,16 +101,6 @@ async def serve_fakes(count: int, interval: float) -> None:
         )
         for n in range(count)
     }
-
-    def process_request(connection, request):
-        fake = fakes.get(request.path.split("?", 1)[0].removesuffix("/websocket"))
-        if fake is None:
-            return Response(404, "Not Found", Headers([("Content-Type", "text/plain")]), b"no such printer\n")
-        connection.fake = fake
-        return fake._process_request(connection, request)
-
-    async def handler(connection):
-        await connection.fake._handle(connection)
 
     async def push(number: int, fake) -> None:
         rng = random.Random(number)  # noqa: S311 - a simulation
@@ -136,13 +122,7 @@ async def serve_fakes(count: int, interval: float) -> None:
                 }
             )
 
-    async with serve(
-        handler, "127.0.0.1", 0, process_request=process_request, compression=None, ping_interval=None
-    ) as server:
-        port = server.sockets[0].getsockname()[1]
-        tasks = [asyncio.create_task(push(n, fake)) for n, fake in enumerate(fakes.values())]
-        print(f"listening {port}", flush=True)
-        await asyncio.gather(*tasks)
+    await bridge_bench.serve_fake_farm(fakes, push)
 
 
 # --- the WebSocket clients (processes of their own: --ws-worker JSON) ----------------------------
