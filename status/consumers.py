@@ -34,7 +34,6 @@ from collections import deque
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -42,11 +41,7 @@ from klipperiwc_site import guessing, metrics
 from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from status.broadcast import STATUS_GROUP
-from status.models import Printer
-from status.payloads import connection_message, status_message
-from status.printer_selectors import printer_connection
-from status.selectors import status_current, status_latest
-from status.sources.registry import source_pushes
+from status.first_messages import first_messages
 
 CLOSE_BAD_MESSAGE = 4400
 CLOSE_TOKEN_NEEDED = 4401
@@ -97,33 +92,35 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
                 metrics.WEBSOCKET_CONNECTIONS.labels(outcome="token_refused").inc()
             return
         wanted = [slug.strip() for value in query.get("printer", []) for slug in value.split(",") if slug.strip()]
-        printers = await self._printers(wanted)
         self.received = deque()
-        if wanted and len(printers) != len(set(wanted)):
-            await self.accept()
-            missing = sorted(set(wanted) - {printer.slug for printer in printers})
-            await self.send_json({"type": "error", "detail": f"Unknown printer(s): {', '.join(missing)}."})
-            await self.close(code=CLOSE_UNKNOWN_PRINTER)
-            metrics.WEBSOCKET_CONNECTIONS.labels(outcome="unknown_printer").inc()
-            return
         # One group for every status; a client following some printers drops the others' (status_batch).
         self.groups_joined = [STATUS_GROUP]
-        self.following = {p.slug for p in printers} if wanted else None
+        self.following = set(wanted) if wanted else None
         # Newest seq sent per printer. Groups are joined before the newest
         # status is read, so no status stored meanwhile is missed; a
         # broadcast of one that was read (or an older one) then waits in
         # the channel and is dropped in status_message.
         self.last_seq: dict[str, int] = {}
         await self._join_groups()
+        joined = time.monotonic()
         self.renewal = asyncio.create_task(self._renew_memberships())
         await self.accept()
+        # Shared with every client that connects at the same moment (status/first_messages.py).
+        first = await first_messages.began_after(joined)
+        missing = sorted(set(wanted) - first.keys())
+        if missing:
+            await self.send_json({"type": "error", "detail": f"Unknown printer(s): {', '.join(missing)}."})
+            await self.close(code=CLOSE_UNKNOWN_PRINTER)
+            metrics.WEBSOCKET_CONNECTIONS.labels(outcome="unknown_printer").inc()
+            return
         self.counted_open = metrics.websocket_opened()
-        statuses, connections = await self._latest_messages(printers)
-        for message in statuses:
-            self.last_seq[message["printer"]] = message["seq"]
-            await self.send_json(message)
-        for message in connections:
-            await self.send_json(message)
+        followed = [first[slug] for slug in (dict.fromkeys(wanted) if wanted else first)]
+        for printer in followed:
+            if printer.status_text is not None and printer.status_seq is not None:
+                self.last_seq[printer.slug] = printer.status_seq
+                await self.send(text_data=printer.status_text)
+        for printer in followed:
+            await self.send(text_data=printer.connection_text)
 
     async def disconnect(self, code):
         if getattr(self, "counted_open", False):
@@ -212,38 +209,3 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
             return judge_token(self.scope, presented)  # no cache involved: stay on the event loop
         # The counter is in Django's (synchronous) cache; not the shared thread: it touches no database.
         return await sync_to_async(judge_token, thread_sensitive=False)(self.scope, presented)
-
-    @database_sync_to_async
-    def _printers(self, slugs):
-        printers = Printer.objects.filter(enabled=True).select_related("connection")
-        if slugs:
-            # No slug holds NUL, and PostgreSQL cannot compare text with one (a DataError).
-            printers = printers.filter(slug__in=[slug for slug in slugs if "\x00" not in slug])
-        return list(printers)
-
-    @database_sync_to_async
-    def _latest_messages(self, printers):
-        """(status messages, connection messages) of the printers, as a new client first gets them."""
-        connections = []
-        for printer in printers:
-            link = printer_connection(printer=printer)
-            connections.append(
-                connection_message(
-                    printer=printer.slug, state=link["state"], message=link["message"], since=link["since"]
-                )
-            )
-        return self._status_messages(printers), connections
-
-    def _status_messages(self, printers):
-        messages = []
-        for printer in printers:
-            if source_pushes(printer):
-                # As GET /api/status answers: offline once the bridge has been silent too long.
-                status = status_current(printer=printer)
-                messages.append(status_message(printer=printer, status=status))
-                continue
-            latest = status_latest(printer=printer)
-            if latest is not None:
-                seq, status = latest
-                messages.append(status_message(printer=printer, status=status, seq=seq))
-        return messages
