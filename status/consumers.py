@@ -34,6 +34,7 @@ from collections import deque
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from autobahn.exception import Disconnected
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -200,6 +201,14 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
                 return
             self.last_seq[printer] = seq
         await self.send(text_data=event["text"])
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        # A client's close can cross a message on its way out: daphne's WebSocket (autobahn) then
+        # refuses the send before daphne has told the consumer, and the error ended the consumer
+        # with "Exception inside application" in the log. There is no one left to deliver to; the
+        # disconnect that follows cleans up.
+        with contextlib.suppress(Disconnected):
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))
