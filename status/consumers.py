@@ -21,11 +21,10 @@ guessing.py); a locked-out address gets ``{"type": "error", "detail": ...,
 ``{"type": "ping"}`` is answered with ``{"type": "pong"}``. A client that sends
 anything else (including JSON nested deeper than json_limits allows), or more
 than STATUS_WS_MAX_MESSAGES_PER_MINUTE messages, is closed (4400 / 4429); the
-others keep receiving. Messages to a slow client queue up in its own channel
-(and are dropped when that is full), so it never holds up the rest.
+others keep receiving. Each process receives a status once (status/fanout.py) and
+writes it to each of its clients at once.
 """
 
-import asyncio
 import contextlib
 import hmac
 import json
@@ -39,9 +38,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from klipperiwc_site import guessing, metrics
-from klipperiwc_site.channel_layers import ChannelLayerUnavailable, ClosesWhenAServiceIsDown
+from klipperiwc_site.channel_layers import ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
-from status.broadcast import STATUS_GROUP
+from status.fanout import status_fanout
 from status.first_messages import first_messages
 
 CLOSE_BAD_MESSAGE = 4400
@@ -52,6 +51,8 @@ LOCKED_DETAIL = (
 )
 CLOSE_UNKNOWN_PRINTER = 4404
 CLOSE_TOO_MANY_MESSAGES = 4429
+# Status events that may wait while a client's first messages are read and sent.
+OUTBOX_LIMIT = 500
 
 
 def token_accepted(presented: str | None) -> bool:
@@ -94,20 +95,21 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
             return
         wanted = [slug.strip() for value in query.get("printer", []) for slug in value.split(",") if slug.strip()]
         self.received = deque()
-        # One group for every status; a client following some printers drops the others' (status_batch).
-        self.groups_joined = [STATUS_GROUP]
+        # Every status reaches this process once (status/fanout.py); a client following some printers
+        # drops the others' (status_batch).
         self.following = set(wanted) if wanted else None
-        # Newest seq sent per printer. Groups are joined before the newest
-        # status is read, so no status stored meanwhile is missed; a
-        # broadcast of one that was read (or an older one) then waits in
-        # the channel and is dropped in status_message.
+        # Newest seq sent per printer. The consumer is registered with the fan-out
+        # before the newest status is read, so no status stored meanwhile is missed;
+        # a broadcast of one that was read (or an older one) waits in the outbox
+        # until the first messages are out, and is dropped in status_message.
         self.last_seq: dict[str, int] = {}
-        await self._join_groups()
-        joined = time.monotonic()
-        self.renewal = asyncio.create_task(self._renew_memberships())
+        self.outbox: deque[dict] | None = deque(maxlen=OUTBOX_LIMIT)
+        self.fanout = status_fanout()
+        await self.fanout.register(self)
+        registered = time.monotonic()
         await self.accept()
         # Shared with every client that connects at the same moment (status/first_messages.py).
-        first = await first_messages.began_after(joined)
+        first = await first_messages.began_after(registered)
         missing = sorted(set(wanted) - first.keys())
         if missing:
             await self.send_json({"type": "error", "detail": f"Unknown printer(s): {', '.join(missing)}."})
@@ -122,38 +124,29 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
                 await self.send(text_data=printer.status_text)
         for printer in followed:
             await self.send(text_data=printer.connection_text)
+        # Then what arrived meanwhile, and from now on each event as it arrives.
+        while self.outbox:
+            await self._forward(self.outbox.popleft())
+        self.outbox = None
 
     async def disconnect(self, code):
         if getattr(self, "counted_open", False):
             self.counted_open = metrics.websocket_closed()
-        if getattr(self, "renewal", None):
-            self.renewal.cancel()
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "fanout", None):
+            self.fanout.unregister(self)
 
-    async def _join_groups(self):
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+    async def status_event_arrived(self, event: dict) -> None:
+        """A status event from the fan-out: forwarded now, or once the first messages are out."""
+        if self.outbox is not None:
+            self.outbox.append(event)  # full (a connect that takes long): the oldest goes
+            return
+        await self._forward(event)
 
-    async def _renew_memberships(self):
-        # Memberships expire (CHANNEL_GROUP_EXPIRY); joining again renews them.
-        interval = max(60, settings.CHANNEL_GROUP_EXPIRY // 6)
-        while True:
-            await asyncio.sleep(interval)
-            # During an outage the receive loop closes the socket.
-            with contextlib.suppress(ChannelLayerUnavailable):
-                await self._join_groups()
-
-    async def dispatch(self, message):
-        # Forwarding a broadcast touches no database, so skip channels' per-
-        # message hop to a thread to close stale connections: with 500 clients
-        # that was 500 thread hops per broadcast.
-        if message["type"] == "status.batch":
-            await self.status_batch(message)
-        elif message["type"] == "status.message":
-            await self.status_message(message)
-        else:
-            await super().dispatch(message)
+    async def _forward(self, event: dict) -> None:
+        if event.get("type") == "status.batch":
+            await self.status_batch(event)
+        elif event.get("type") == "status.message":
+            await self.status_message(event)
 
     async def receive(self, text_data=None, bytes_data=None):
         now = time.monotonic()

@@ -1,8 +1,8 @@
 """A client that connects while snapshots are stored gets each seq at most once, in increasing order.
 
-The consumer joins its groups, then reads the newest stored status. The test
-stores snapshots exactly between those two steps (their broadcasts wait in
-the client's channel), so the race is played every time, not by luck.
+The consumer registers with its process's status fan-out, then reads the newest
+stored status. The test stores snapshots exactly between those two steps (their
+broadcasts wait in the consumer's outbox), so the race is played every time, not by luck.
 """
 
 import pytest
@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from klipperiwc_site.asgi import application
-from status.consumers import StatusConsumer
+from status.fanout import StatusFanout
 from status.models import Printer
 from status.payloads import status_seq
 from status.services import status_capture
@@ -30,19 +30,19 @@ async def capture(slug="demo") -> int:
 
 @pytest.fixture
 def store_while_joining(monkeypatch):
-    """Make the next connecting client store ``count`` snapshots right after it joined its groups."""
+    """Make the next connecting client store ``count`` snapshots right after it registered with the fan-out."""
     stored: list[int] = []
 
     def arm(count: int, slug: str = "demo"):
-        original = StatusConsumer._join_groups
+        original = StatusFanout.register
 
-        async def join_then_store(self):
-            await original(self)
+        async def register_then_store(self, consumer):
+            await original(self, consumer)
             if not stored:
                 for _ in range(count):
                     stored.append(await capture(slug))
 
-        monkeypatch.setattr(StatusConsumer, "_join_groups", join_then_store)
+        monkeypatch.setattr(StatusFanout, "register", register_then_store)
         return stored
 
     return arm

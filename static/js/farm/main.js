@@ -244,6 +244,7 @@ function showLive(state, detail) {
     reconnecting: `reconnecting${detail ? ` in ${Math.ceil(detail)} s` : "…"}`,
     "token-needed": "token needed",
     unavailable: `server unavailable, retrying${detail ? ` in ${Math.ceil(detail)} s` : ""}`,
+    "locked-out": `too many wrong tokens, retrying${detail ? ` in ${Math.ceil(detail)} s` : ""}`,
     stopped: "stopped",
   };
   live.textContent = texts[state] || state;
@@ -297,7 +298,7 @@ const socket = new StatusSocket({
       wasLive = true;
     } else if (state === "reconnecting" || state === "unavailable") {
       startFallbackSoon();
-    } else if (state === "token-needed") {
+    } else if (state === "token-needed" || state === "locked-out") {
       stopFallback(); // the status API is public: the cards still show something
       pollOnce();
     }

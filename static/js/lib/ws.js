@@ -14,11 +14,15 @@
 //                   until StatusSocket.setToken(t) (kept in sessionStorage klipperiwc.wsToken).
 //   "unavailable"   the server's database or Redis is down (close 4503); detail = seconds until
 //                   the next try
+//   "locked-out"    too many wrong tokens from this address (close 4423, klipperiwc_site/guessing.py);
+//                   detail = seconds until the next try, which waits out the server's retry_after
+//                   (any token is refused until then); StatusSocket.lastError has the server's words.
 // A ping goes out every 25 s so proxies keep the socket open.
 
 export const WS_TOKEN_KEY = "klipperiwc.wsToken";
 const CLOSE_TOKEN = 4401;
 const CLOSE_UNAVAILABLE = 4503;
+const CLOSE_LOCKED_OUT = 4423;
 const PING_MS = 25_000;
 const BACKOFF_FIRST_S = 1;
 const BACKOFF_MAX_S = 30;
@@ -48,6 +52,7 @@ export class StatusSocket {
     this.running = false;
     this.state = "stopped";
     this.lastError = "";
+    this.retryAfter = null;
   }
 
   /** Keep ``token`` (sessionStorage) and reconnect every running StatusSocket with it. */
@@ -141,6 +146,7 @@ export class StatusSocket {
     }
     this.socket = socket;
     this.lastError = "";
+    this.retryAfter = null;
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.attempt = 0;
@@ -158,6 +164,11 @@ export class StatusSocket {
       if (!this.running) return;
       if (event.code === CLOSE_TOKEN) {
         this.setState("token-needed", this.lastError || event.reason || "This server needs a token for live status.");
+        return;
+      }
+      if (event.code === CLOSE_LOCKED_OUT) {
+        // Retrying sooner only meets the same refusal (and a wrong token would count again).
+        this.retryAt("locked-out", Number.isFinite(this.retryAfter) ? this.retryAfter : BACKOFF_MAX_S);
         return;
       }
       this.scheduleRetry(event.code === CLOSE_UNAVAILABLE ? "unavailable" : "reconnecting");
@@ -181,6 +192,8 @@ export class StatusSocket {
       this.onConnection(message);
     } else if (message.type === "error") {
       this.lastError = String(message.detail || "");
+      const retryAfter = Number(message.retry_after);
+      if (Number.isFinite(retryAfter) && retryAfter >= 0) this.retryAfter = retryAfter;
     }
   }
 
@@ -188,6 +201,10 @@ export class StatusSocket {
     const base = Math.min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** this.attempt);
     const seconds = Math.max(0.5, base * (0.75 + Math.random() * 0.5));
     this.attempt += 1;
+    this.retryAt(state, seconds);
+  }
+
+  retryAt(state, seconds) {
     this.setState(state, Math.round(seconds * 10) / 10);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {

@@ -55,6 +55,7 @@ function showSocket(state, detail) {
     reconnecting: `reconnecting${Number.isFinite(detail) ? ` in ${Math.round(detail)} s` : ""}…`,
     "token-needed": "needs the status token",
     unavailable: "live status unavailable",
+    "locked-out": `too many wrong status tokens, retrying${Number.isFinite(detail) ? ` in ${Math.ceil(detail)} s` : ""}`,
   };
   socketLabel.textContent = texts[state] || state;
   wsTokenForm.hidden = state !== "token-needed";
