@@ -243,6 +243,15 @@ def _pool() -> _Checkers:
         return _checkers
 
 
+def start_spares() -> None:
+    """Start the forkserver and the spare children in the background, returning at once.
+
+    The web process calls it at start (klipperiwc_site/asgi.py): otherwise the first upload
+    after a start waited for the forkserver to import Pillow (about a second).
+    """
+    _pool()
+
+
 def warm_up(*, timeout: float = 30) -> bool:
     """Start the forkserver and the spare children now, not at the first upload; whether they are ready."""
     return _pool().wait_until_ready(timeout=timeout)

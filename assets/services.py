@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from assets import storage
+from assets import selectors, storage
 from assets.inspection import inspect_and_thumbnail
 from assets.models import LIVE_STATUSES, BoardAsset, EventAction, ModerationEvent, ModerationStatus, Visibility
 from assets.validation import RejectedFile
@@ -334,3 +335,27 @@ def asset_delete(*, asset: BoardAsset, reviewer: str) -> None:
         logger.exception("Could not delete board asset %s", asset.pk)
         raise
     logger.info("Board asset %s deleted by %s", asset.pk, reviewer or "an unnamed moderator")
+
+
+def asset_files_sweep(*, older_than_seconds: int, dry_run: bool = False) -> list[str]:
+    """Remove the files interrupted uploads left behind (no row, untouched for ``older_than_seconds``).
+
+    The grace keeps the files of an upload still between storing and committing; each file's row
+    is looked for once more right before it goes. Returns the names removed (or, with
+    ``dry_run``, that would be). Celery beat runs it (assets.files_sweep); so does
+    ``manage.py sweep_board_asset_files``.
+    """
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    found = selectors.asset_files_without_row(modified_before=cutoff)
+    if dry_run:
+        return found
+    removed = []
+    for name in found:
+        asset_id = name.split(".", 1)[0]
+        if BoardAsset.objects.filter(pk=asset_id).exists():
+            continue  # its upload committed after all
+        storage.asset_storage().delete(name)
+        removed.append(name)
+    if removed:
+        logger.warning("Removed %d board-asset file(s) that no asset row points to: %s", len(removed), removed)
+    return removed

@@ -46,6 +46,12 @@ from status.bridge.embedded import bridge_in_daphne  # noqa: E402
 
 bridge_in_daphne()
 
+# The image checkers (a forkserver with Pillow loaded, and spare children) start beside
+# serving, not at the first upload, which would wait for them.
+from assets.inspection import start_spares  # noqa: E402
+
+start_spares()
+
 # What is loaded by now lives as long as the process. Freezing it keeps the
 # cyclic garbage collector from scanning it again and again, and a larger
 # youngest generation makes collections rarer: the collector's pauses were

@@ -339,6 +339,14 @@ STORAGES: dict[str, dict[str, Any]] = {
 BOARD_ASSET_MAX_BYTES = env.int("BOARD_ASSET_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Decoded size limit: a small file can unpack into gigabytes (decompression bomb).
 BOARD_ASSET_MAX_PIXELS = env.int("BOARD_ASSET_MAX_PIXELS", 40_000_000, minimum=1)
+# Files no asset row points to (a web process killed between storing an upload and committing
+# its row) are removed by Celery beat once untouched for the grace (assets.files_sweep).
+BOARD_ASSET_ORPHAN_GRACE_SECONDS = env.int("BOARD_ASSET_ORPHAN_GRACE_SECONDS", 3600, minimum=60)
+BOARD_ASSET_SWEEP_INTERVAL_SECONDS = env.int("BOARD_ASSET_SWEEP_INTERVAL_SECONDS", 3600, minimum=60)
+CELERY_BEAT_SCHEDULE["board-asset-files-sweep"] = {
+    "task": "assets.files_sweep",
+    "schedule": float(BOARD_ASSET_SWEEP_INTERVAL_SECONDS),
+}
 # Unset: the endpoints these tokens guard answer 503, they are never open.
 BOARD_ASSET_UPLOAD_TOKEN = env.str("BOARD_ASSET_UPLOAD_TOKEN")
 BOARD_ASSET_MODERATION_TOKEN = env.str("BOARD_ASSET_MODERATION_TOKEN")
