@@ -51,7 +51,7 @@ def asset_files_without_row(*, modified_before: datetime) -> list[str]:
     known: set[uuid.UUID] = set()
     for start in range(0, len(ids), 500):  # SQLite allows only so many parameters in one IN
         known.update(BoardAsset.objects.filter(pk__in=ids[start : start + 500]).values_list("pk", flat=True))
-    found = []
+    found: list[str] = []
     for asset_id, asset_names in by_asset.items():
         if asset_id in known:
             continue
