@@ -37,3 +37,14 @@ def test_the_worker_knows_the_task():
 
     app.loader.import_default_modules()
     assert "status.history_prune" in app.tasks
+
+
+def test_the_worker_knows_the_board_asset_sweep(settings_under):
+    from klipperiwc_site.celery import app
+
+    app.loader.import_default_modules()
+    assert "assets.files_sweep" in app.tasks
+    assert settings_under()["CELERY_BEAT_SCHEDULE"]["board-asset-files-sweep"] == {
+        "task": "assets.files_sweep",
+        "schedule": 3600.0,
+    }
