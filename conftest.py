@@ -591,7 +591,32 @@ def pytest_pyfunc_call(pyfuncitem):
 MODE_INDEPENDENT_FOLDERS = ("/tests/browser/", "/tests/deploy/")
 
 
+# So is a test whose only site is a subprocess: project_env strips DATABASE_URL and REDIS_URL,
+# so what it starts runs the embedded default (or what the test names) in both runs, and a test
+# without database access (no django_db) touches none of the suite's services itself.
+SUITE_SERVICE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "client",
+    "admin_client",
+    "live_server",
+    "async_client",
+}
+
+
+def _runs_only_in_subprocesses(item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return (
+        "project_env" in fixtures
+        and not fixtures & SUITE_SERVICE_FIXTURES
+        and item.get_closest_marker("django_db") is None
+        and item.get_closest_marker("on_postgresql") is None
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if any(folder in f"/{item.nodeid}" for folder in MODE_INDEPENDENT_FOLDERS):
+        if any(folder in f"/{item.nodeid}" for folder in MODE_INDEPENDENT_FOLDERS) or _runs_only_in_subprocesses(item):
             item.add_marker(pytest.mark.mode_independent)
