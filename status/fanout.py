@@ -92,8 +92,9 @@ class StatusFanout:
                     await renewal
         finally:
             if channel is not None:
-                # Leaving is a courtesy (memberships expire); not while Redis is away.
-                asyncio.get_running_loop().create_task(_leave(layer, channel))
+                # Leaving is a courtesy (memberships expire): at most 2 s, nothing while Redis is away.
+                # Awaited here, not in a task of its own, so a loop that closes waits for it.
+                await _leave(layer, channel)
 
     async def _receive_and_hand_out(self, layer, channel: str) -> None:
         delay = RETRY_FIRST_SECONDS
