@@ -119,9 +119,9 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
         self.counted_open = metrics.websocket_opened()
         followed = [first[slug] for slug in (dict.fromkeys(wanted) if wanted else first)]
         for printer in followed:
-            if printer.status_text is not None and printer.status_seq is not None:
-                self.last_seq[printer.slug] = printer.status_seq
-                await self.send(text_data=printer.status_text)
+            if printer.status is not None:
+                self.last_seq[printer.slug], text = printer.status
+                await self.send(text_data=text)
         for printer in followed:
             await self.send(text_data=printer.connection_text)
         # Then what arrived meanwhile, and from now on each event as it arrives.

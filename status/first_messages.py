@@ -36,8 +36,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class PrinterFirstMessages:
     slug: str
-    status_seq: int | None  # None: no status yet (nothing to send); else the seq of status_text
-    status_text: str | None
+    status: tuple[int, str] | None  # (seq, JSON text) of the newest status; None: none yet
     connection_text: str
 
 
@@ -97,8 +96,7 @@ def read_first_messages() -> dict[str, PrinterFirstMessages]:
         )
         first[printer.slug] = PrinterFirstMessages(
             slug=printer.slug,
-            status_seq=None if message is None else message["seq"],
-            status_text=None if message is None else json.dumps(message),
+            status=None if message is None else (message["seq"], json.dumps(message)),
             connection_text=json.dumps(connection),
         )
     return first

@@ -22,17 +22,6 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
 CLIENTS = 30
 
 
-@pytest.fixture
-def redis_layer(settings, redis_server):
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "klipperiwc_site.channel_layers.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_server.url], "prefix": "klipperiwc-test"},
-        }
-    }
-    return redis_server
-
-
 async def group_members() -> int:
     layer = get_channel_layer()
     async with layer.connection(layer.consistent_hash(STATUS_GROUP)) as redis:

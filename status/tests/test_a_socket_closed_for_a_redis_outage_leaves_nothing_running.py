@@ -16,17 +16,6 @@ from status.services import status_capture
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio, pytest.mark.slow]
 
 
-@pytest.fixture
-def redis_layer(settings, redis_server):
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "klipperiwc_site.channel_layers.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_server.url], "prefix": "klipperiwc-test"},
-        }
-    }
-    return redis_server
-
-
 def renewals() -> list[asyncio.Task]:
     return [task for task in asyncio.all_tasks() if "StatusFanout._renew" in repr(task.get_coro())]
 

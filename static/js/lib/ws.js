@@ -192,8 +192,7 @@ export class StatusSocket {
       this.onConnection(message);
     } else if (message.type === "error") {
       this.lastError = String(message.detail || "");
-      const retryAfter = Number(message.retry_after);
-      if (Number.isFinite(retryAfter) && retryAfter >= 0) this.retryAfter = retryAfter;
+      if (typeof message.retry_after === "number" && message.retry_after >= 0) this.retryAfter = message.retry_after;
     }
   }
 
