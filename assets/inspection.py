@@ -29,6 +29,7 @@ Nothing here imports Django: the forkserver and its children stay small.
 
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import io
@@ -97,6 +98,38 @@ class _Checker:
             self.process.close()
 
 
+class _Job:
+    """A check handed to a child; ``result()`` or ``abandon()`` ends it, once."""
+
+    def __init__(self, checkers: _Checkers, checker: _Checker, deadline: float) -> None:
+        self._checkers = checkers
+        self._checker: _Checker | None = checker
+        self._deadline = deadline
+
+    def result(self) -> Any:
+        """The child's return value.
+
+        Raises RejectedFile when the child dies (400: killed at a limit, or the decoder
+        crashed) and when it does not answer in time (400; the child is killed first).
+        """
+        checker = self._end()
+        try:
+            return self._checkers._answer(checker, deadline=self._deadline)
+        finally:
+            self._checkers._finish(checker, kill=False)
+
+    def abandon(self) -> None:
+        """The answer is not needed any more (the upload failed meanwhile): kill the child now."""
+        if self._checker is not None:
+            self._checkers._finish(self._end(), kill=True)
+
+    def _end(self) -> _Checker:
+        checker, self._checker = self._checker, None
+        if checker is None:
+            raise RuntimeError("This check has ended already.")
+        return checker
+
+
 class _Checkers:
     """The waiting children of this web process and the thread that keeps them topped up."""
 
@@ -109,17 +142,25 @@ class _Checkers:
         self._owner = os.getpid()
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["assets.checker_preload"])
+        # Held while the thread reaps or starts children; at exit, see _stop.
+        self._working = threading.Lock()
+        self._stopping = False
         self._thread = threading.Thread(target=self._keep_ready, name="image-checker-spares", daemon=True)
         self._thread.start()
+        atexit.register(self._stop)
 
     # -- used by uploads -------------------------------------------------
 
     def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        """``function(*args)`` in a child of its own; its return value.
+        """``function(*args)`` in a child of its own; its return value (see begin and _Job.result)."""
+        return self.begin(function, *args).result()
 
-        Raises RejectedFile when no slot frees up in time (503), when the
-        child dies (400: killed at a limit, or the decoder crashed) and when
-        it does not answer in time (400; the child is killed first).
+    def begin(self, function: Callable[..., Any], *args: Any) -> _Job:
+        """Hand ``function(*args)`` to a child of its own and return at once; the caller
+        works on meanwhile and collects the answer with the job's ``result()`` (or lets the
+        child go with ``abandon()``).
+
+        Raises RejectedFile when no slot frees up in time (503) or no child can be started.
         """
         deadline = time.monotonic() + RESULT_TIMEOUT_SECONDS
         if not self._slots.acquire(timeout=RESULT_TIMEOUT_SECONDS):
@@ -133,12 +174,18 @@ class _Checkers:
                 if not self._send(checker, function, args):
                     self._retire(checker)
                     raise RejectedFile(UNAVAILABLE_MESSAGE, status_code=503)
-            try:
-                return self._answer(checker, deadline=deadline)
-            finally:
-                self._retire(checker)
-        finally:
+        except BaseException:
             self._slots.release()
+            raise
+        return _Job(self, checker, deadline)
+
+    def _finish(self, checker: _Checker, *, kill: bool) -> None:
+        """The job is over: the child is reaped (killed first when its answer is not wanted)
+        and its replacement started, then the slot is free."""
+        if kill:
+            checker.kill()
+        self._retire(checker)
+        self._slots.release()
 
     @staticmethod
     def _send(checker: _Checker, function: Callable[..., Any], args: tuple) -> bool:
@@ -170,7 +217,8 @@ class _Checkers:
             while self._ready:
                 checker = self._ready.popleft()
                 if checker.process.is_alive():
-                    self._changed.notify_all()
+                    # No notify: the replacement starts when this child's job is over
+                    # (_retire), so that starting it does not take CPU from the check.
                     return checker
                 self._used.append(checker)  # died while waiting (killed from outside)
             self._changed.notify_all()
@@ -214,21 +262,41 @@ class _Checkers:
     def _keep_ready(self) -> None:
         while True:
             with self._lock:
-                self._changed.wait_for(lambda: self._used or len(self._ready) < SPARE_CHECKERS)
+                self._changed.wait_for(lambda: self._stopping or self._used or len(self._ready) < SPARE_CHECKERS)
+                if self._stopping:
+                    return
                 used, self._used = self._used, []
                 missing = SPARE_CHECKERS - len(self._ready)
-            for checker in used:
-                checker.reap(timeout=5)
-            for _ in range(missing):
-                try:
-                    checker = self._start_process()
-                except Exception:
-                    logger.exception("Could not start a spare image checker; uploads start their own meanwhile")
-                    time.sleep(RESTART_DELAY_SECONDS)
-                    break
-                with self._lock:
-                    self._ready.append(checker)
-                    self._changed.notify_all()
+            with self._working:
+                self._reap_and_refill(used, missing)
+
+    def _reap_and_refill(self, used: list[_Checker], missing: int) -> None:
+        for checker in used:
+            checker.reap(timeout=5)
+        for _ in range(missing):
+            if self._stopping:
+                return
+            try:
+                checker = self._start_process()
+            except Exception:
+                logger.exception("Could not start a spare image checker; uploads start their own meanwhile")
+                time.sleep(RESTART_DELAY_SECONDS)
+                break
+            with self._lock:
+                self._ready.append(checker)
+                self._changed.notify_all()
+
+    def _stop(self) -> None:
+        """At interpreter exit, before multiprocessing's own exit handler (atexit runs the
+        later registered first): the thread stops reaping, which would otherwise close a
+        process object that the handler is about to join ("process object is closed")."""
+        if os.getpid() != self._owner:
+            return  # a forked copy of the owner: this thread does not run here
+        with self._lock:
+            self._stopping = True
+            self._changed.notify_all()
+        if self._working.acquire(timeout=5):
+            self._working.release()
 
 
 _checkers: _Checkers | None = None
@@ -340,13 +408,37 @@ def inspect_and_thumbnail(file, *, max_pixels: int) -> tuple[InspectedFile, byte
     ``file`` is an uploaded file: one Django spooled to disk is read there by
     the child; a small one in memory is sent to it. Raises RejectedFile.
     """
+    return begin_check(file, max_pixels=max_pixels).result()
+
+
+class PendingCheck:
+    """An upload's check running in its child; the web process may work on meanwhile."""
+
+    def __init__(self, job: _Job) -> None:
+        self._job = job
+
+    def result(self) -> tuple[InspectedFile, bytes | None]:
+        """What inspect_and_thumbnail returns; raises RejectedFile."""
+        outcome = self._job.result()
+        if outcome[0] == "rejected":
+            raise RejectedFile(outcome[1], status_code=outcome[2])
+        return outcome[1], outcome[2]
+
+    def abandon(self) -> None:
+        """Kill the child: its answer is not needed (the upload failed otherwise)."""
+        self._job.abandon()
+
+
+def begin_check(file, *, max_pixels: int) -> PendingCheck:
+    """Start inspect_and_thumbnail's check of ``file`` and return without waiting for it.
+
+    The caller must end it with ``result()`` or ``abandon()``: until then it holds one of
+    the CONCURRENT_CHECKS slots. Raises RejectedFile when no child can take it (503).
+    """
     path = file.temporary_file_path() if hasattr(file, "temporary_file_path") else None
     data = None
     if path is None:
         file.seek(0)
         data = file.read()
         file.seek(0)
-    outcome = _pool().run(_check_in_child, path, data, max_pixels)
-    if outcome[0] == "rejected":
-        raise RejectedFile(outcome[1], status_code=outcome[2])
-    return outcome[1], outcome[2]
+    return PendingCheck(_pool().begin(_check_in_child, path, data, max_pixels))

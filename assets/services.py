@@ -22,7 +22,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from assets import selectors, storage
-from assets.inspection import inspect_and_thumbnail
+from assets.inspection import begin_check
 from assets.models import LIVE_STATUSES, BoardAsset, EventAction, ModerationEvent, ModerationStatus, Visibility
 from assets.validation import RejectedFile
 from klipperiwc_site import metrics
@@ -126,19 +126,30 @@ def asset_upload(
     if size > settings.BOARD_ASSET_MAX_BYTES:
         raise FileTooLarge(f"The file has {size} bytes; at most {settings.BOARD_ASSET_MAX_BYTES} are allowed.")
     try:
-        inspected, thumbnail = inspect_and_thumbnail(file, max_pixels=settings.BOARD_ASSET_MAX_PIXELS)
+        check = begin_check(file, max_pixels=settings.BOARD_ASSET_MAX_PIXELS)
+    except RejectedFile as exc:
+        raise FileRejected(str(exc), status_code=exc.status_code) from None
+    # While the child checks: the file's checksum and whether it is here already.
+    try:
+        sha256 = _checksum(file)
+        existing = _live_duplicate(sha256)
+    except BaseException:
+        check.abandon()
+        raise
+    try:
+        inspected, thumbnail = check.result()
     except RejectedFile as exc:
         raise FileRejected(str(exc), status_code=exc.status_code) from None
     content: File
     if inspected.sanitized is not None:
+        # What is stored (and compared) is the sanitised SVG, not the upload.
         content = ContentFile(inspected.sanitized)
         size = len(inspected.sanitized)
         sha256 = hashlib.sha256(inspected.sanitized).hexdigest()
+        existing = _live_duplicate(sha256)
     else:
         # An upload spooled to disk is moved into local storage, not copied.
         content = file if isinstance(file, File) else File(file)
-        sha256 = _checksum(file)
-    existing = _live_duplicate(sha256)
     if existing is not None:
         raise DuplicateAsset(existing)
 

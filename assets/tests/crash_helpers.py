@@ -33,3 +33,17 @@ def recorded_pids(folder) -> list[int]:
     """The pids recorded in ``folder``, in the order the children started their upload."""
     entries = [(float(entry.read_text()), int(entry.name)) for entry in Path(folder).iterdir()]
     return [pid for _, pid in sorted(entries)]
+
+
+def wait_for_file_then_check(flag, path, data, max_pixels):
+    """Check the upload only once ``flag`` exists (made by the web process while this child works).
+
+    A child that waits 10 s in vain refuses the upload, naming why: the web process did not
+    go on while its upload was being checked.
+    """
+    deadline = time.monotonic() + 10
+    while not Path(flag).exists():
+        if time.monotonic() > deadline:
+            return ("rejected", "The web process did not work on while the child checked.", 400)
+        time.sleep(0.005)
+    return inspection._check_in_child(path, data, max_pixels)
