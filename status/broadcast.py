@@ -158,6 +158,12 @@ class _BatchSender:
                 metrics.broadcast_counted(sent=False, messages=len(batch))
             else:
                 metrics.broadcast_counted(sent=True, messages=len(batch))
+            if asyncio.current_task().cancelling():  # type: ignore[union-attr]  # in a task: ensure_future
+                # A cancel that came during group_send can be swallowed underneath, and
+                # group_send then returns: this loop went on waiting for the next batch and the
+                # loop's close waited for it (the scaled run's teardown hang: a task "cancelling",
+                # yet waiting on self.wake).
+                raise asyncio.CancelledError
 
 
 _senders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _BatchSender] = weakref.WeakKeyDictionary()
