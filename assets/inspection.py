@@ -151,10 +151,6 @@ class _Checkers:
 
     # -- used by uploads -------------------------------------------------
 
-    def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        """``function(*args)`` in a child of its own; its return value (see begin and _Job.result)."""
-        return self.begin(function, *args).result()
-
     def begin(self, function: Callable[..., Any], *args: Any) -> _Job:
         """Hand ``function(*args)`` to a child of its own and return at once; the caller
         works on meanwhile and collects the answer with the job's ``result()`` (or lets the
