@@ -35,6 +35,7 @@ COPY status/ status/
 COPY assets/ assets/
 COPY boards/ boards/
 COPY control/ control/
+COPY accounts/ accounts/
 COPY templates/ templates/
 COPY static/ static/
 COPY scripts/ scripts/

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from accounts import actors
 from assets import services
 from assets.models import BoardAsset, ModerationEvent, ModerationStatus
 from klipperiwc_site.admin_mixins import ReadOnlyModelAdmin
@@ -207,7 +208,11 @@ class BoardAssetAdmin(admin.ModelAdmin):
 
     def _decide(self, request, assets, status, *, notes):
         done, problems = services.assets_moderate(
-            assets=assets, status=status, reviewer=request.user.get_username(), notes=notes
+            assets=assets,
+            status=status,
+            reviewer=request.user.get_username(),
+            notes=notes,
+            actor=actors.signed_in(request.user),
         )
         if done:
             self.message_user(request, f"{done} asset(s) {status}.", messages.SUCCESS)
@@ -238,7 +243,11 @@ class BoardAssetAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             try:
                 services.asset_moderate(
-                    asset=asset, status=decision, reviewer=request.user.get_username(), notes=form.cleaned_data["notes"]
+                    asset=asset,
+                    status=decision,
+                    reviewer=request.user.get_username(),
+                    notes=form.cleaned_data["notes"],
+                    actor=actors.signed_in(request.user),
                 )
             except services.AssetError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
@@ -265,12 +274,13 @@ class BoardAssetAdmin(admin.ModelAdmin):
         services.asset_update(
             asset=obj,
             editor=request.user.get_username(),
+            actor=actors.signed_in(request.user),
             reviewed=True,
             **{name: form.cleaned_data[name] for name in form.changed_data},
         )
 
     def delete_model(self, request, obj):
-        services.asset_delete(asset=obj, reviewer=request.user.get_username())
+        services.asset_delete(asset=obj, reviewer=request.user.get_username(), actor=actors.signed_in(request.user))
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
@@ -288,7 +298,9 @@ class BoardAssetAdmin(admin.ModelAdmin):
         deleted = 0
         for asset in queryset:
             try:
-                services.asset_delete(asset=asset, reviewer=request.user.get_username())
+                services.asset_delete(
+                    asset=asset, reviewer=request.user.get_username(), actor=actors.signed_in(request.user)
+                )
             except services.AssetError as exc:
                 self.message_user(request, f"{asset.title}: {exc.message}", messages.ERROR)
             else:

@@ -2,8 +2,11 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from accounts.models import Credential
 
 
 class Visibility(models.TextChoices):
@@ -91,6 +94,12 @@ class ModerationEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     reviewer = models.CharField(max_length=150, blank=True)
     notes = models.TextField(blank=True)
+    # Who did it (accounts/actors.py): a user (signed in, or by a personal API key), or an
+    # environment token (user empty). ``reviewer`` keeps the name the seed's API lets a token name.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    credential = models.CharField(max_length=16, choices=Credential.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,10 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
 
+from accounts import actors, api_keys
+from accounts.models import Credential
+from accounts.roles import Role as AccountRole
+from accounts.roles import user_has_role
 from klipperiwc_site import guessing
 
 UPLOAD_HEADER = "X-Board-Assets-Key"
@@ -87,13 +91,20 @@ def _header(request, name: str) -> str | None:
     return request.headers.get(name)
 
 
+# The people's role (accounts/roles.py) whose personal API keys hold each token's role.
+ACCOUNT_ROLES = {Role.UPLOADER: AccountRole.CONTRIBUTOR, Role.MODERATOR: AccountRole.MODERATOR}
+
+
 def require_role(request, role: Role) -> None:
-    """Raise 503 / 401 / 403 unless the request holds ``role``'s token."""
+    """Raise 503 / 401 / 403 unless the request holds ``role``'s token, or a key of someone with its role."""
     header, variable, what = _ROLES[role]
+    presented = _header(request, header)
+    if presented is None and api_keys.presented_key(request) is not None:
+        api_keys.require_key_role(request, ACCOUNT_ROLES[role])
+        return
     configured = getattr(settings, variable)
     if not configured:
         raise NotConfigured(variable, what)
-    presented = _header(request, header)
     if presented is None:
         other_header = _ROLES[Role.MODERATOR if role is Role.UPLOADER else Role.UPLOADER][0]
         if _header(request, other_header) is not None:
@@ -105,11 +116,17 @@ def require_role(request, role: Role) -> None:
     guessing.require(
         request, credential=header, matches=lambda: token_matches(presented, configured), wrong=TokenWrong(header)
     )
+    actors.remember(request, actors.TOKEN)
 
 
 def roles_of(request) -> set[Role]:
-    """The roles whose token the request presents; a presented but wrong token is a 403."""
+    """The roles whose token the request presents, or its API key's owner holds; a wrong one is a 403."""
     roles = set()
+    if api_keys.presented_key(request) is not None:
+        key = api_keys.request_key(request)
+        roles = {role for role, account_role in ACCOUNT_ROLES.items() if user_has_role(key.user, account_role)}
+        if roles:
+            actors.remember(request, actors.Actor(Credential.API_KEY, key.user))
     for role, (header, variable, _what) in _ROLES.items():
         presented = _header(request, header)
         if presented is None:

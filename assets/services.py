@@ -21,6 +21,8 @@ from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import actors
+from accounts.actors import Actor
 from assets import selectors, storage
 from assets.inspection import begin_check
 from assets.models import LIVE_STATUSES, BoardAsset, EventAction, ModerationEvent, ModerationStatus, Visibility
@@ -114,6 +116,7 @@ def asset_upload(
     visibility: str = Visibility.PRIVATE,
     uploaded_by: str = "",
     original_filename: str = "",
+    actor: Actor = actors.TOKEN,
 ) -> BoardAsset:
     """Check, store and record an uploaded board graphic; it starts ``pending``.
 
@@ -184,7 +187,7 @@ def asset_upload(
                 storage_key=key,
                 thumbnail_key=thumbnail_key,
             )
-            _event(asset, action=EventAction.UPLOAD, notes="Uploaded.")
+            _event(asset, action=EventAction.UPLOAD, notes="Uploaded.", actor=actor)
     except IntegrityError:
         # Another upload of the same file won the race (the unique constraint).
         _discard(stored)
@@ -208,6 +211,7 @@ def asset_update(
     visibility: str | None = None,
     editor: str = "",
     reviewed: bool = False,
+    actor: Actor = actors.TOKEN,
 ) -> BoardAsset:
     """Change an asset's metadata; None leaves a field as it is.
 
@@ -246,7 +250,7 @@ def asset_update(
             fields.append("status")
             notes = "Edited after approval; back to pending until a moderator looks at it again."
         locked.save(update_fields=fields)
-        _event(locked, action=EventAction.EDIT, reviewer=editor[:150], notes=notes, changes=changes)
+        _event(locked, action=EventAction.EDIT, reviewer=editor[:150], notes=notes, changes=changes, actor=actor)
     logger.info("Board asset %s edited (%s); now %s", locked.pk, ", ".join(changes), locked.status)
     return locked
 
@@ -259,8 +263,12 @@ def _locked(asset: BoardAsset) -> BoardAsset:
     return locked
 
 
-def _event(asset: BoardAsset, *, action: str, reviewer: str = "", notes: str = "", changes=None) -> ModerationEvent:
+def _event(
+    asset: BoardAsset, *, action: str, actor: Actor, reviewer: str = "", notes: str = "", changes=None
+) -> ModerationEvent:
     return ModerationEvent.objects.create(
+        user_id=actor.user_id,
+        credential=actor.credential,
         asset=asset,
         asset_ref=asset.pk,
         asset_title=asset.title,
@@ -272,7 +280,9 @@ def _event(asset: BoardAsset, *, action: str, reviewer: str = "", notes: str = "
     )
 
 
-def asset_moderate(*, asset: BoardAsset, status: str, reviewer: str, notes: str = "") -> BoardAsset:
+def asset_moderate(
+    *, asset: BoardAsset, status: str, reviewer: str, notes: str = "", actor: Actor = actors.TOKEN
+) -> BoardAsset:
     """Record a moderation decision and its event. Rejecting needs notes.
 
     A decision for the status the asset already has is refused (409), so the
@@ -296,7 +306,7 @@ def asset_moderate(*, asset: BoardAsset, status: str, reviewer: str, notes: str 
             locked.reviewer = reviewer[:150]
             locked.reviewed_at = timezone.now()
             locked.save(update_fields=["status", "notes", "reviewer", "reviewed_at", "updated_at"])
-            _event(locked, action=EventAction.DECISION, reviewer=locked.reviewer, notes=notes)
+            _event(locked, action=EventAction.DECISION, reviewer=locked.reviewer, notes=notes, actor=actor)
     except IntegrityError:
         # Back to pending/approved while another copy of the same file is live.
         raise DuplicateAsset(_live_duplicate(asset.sha256)) from None
@@ -304,12 +314,14 @@ def asset_moderate(*, asset: BoardAsset, status: str, reviewer: str, notes: str 
     return locked
 
 
-def assets_moderate(*, assets, status: str, reviewer: str, notes: str = "") -> tuple[int, list[str]]:
+def assets_moderate(
+    *, assets, status: str, reviewer: str, notes: str = "", actor: Actor = actors.TOKEN
+) -> tuple[int, list[str]]:
     """asset_moderate for many assets (admin bulk actions); returns (done, problems)."""
     done, problems = 0, []
     for asset in assets:
         try:
-            asset_moderate(asset=asset, status=status, reviewer=reviewer, notes=notes)
+            asset_moderate(asset=asset, status=status, reviewer=reviewer, notes=notes, actor=actor)
         except AssetError as exc:
             problems.append(f"{asset.title}: {exc.message}")
         else:
@@ -317,7 +329,7 @@ def assets_moderate(*, assets, status: str, reviewer: str, notes: str = "") -> t
     return done, problems
 
 
-def asset_delete(*, asset: BoardAsset, reviewer: str) -> None:
+def asset_delete(*, asset: BoardAsset, reviewer: str, actor: Actor = actors.TOKEN) -> None:
     """Delete the asset's files and row together, leaving a "delete" event behind.
 
     The files are removed inside the transaction that deletes the (locked)
@@ -332,7 +344,7 @@ def asset_delete(*, asset: BoardAsset, reviewer: str) -> None:
         with transaction.atomic():
             locked = _locked(asset)
             keys = [key for key in (locked.thumbnail_key, locked.storage_key) if key]
-            _event(locked, action=EventAction.DELETE, reviewer=reviewer.strip()[:150], notes="Deleted.")
+            _event(locked, action=EventAction.DELETE, reviewer=reviewer.strip()[:150], notes="Deleted.", actor=actor)
             locked.delete()
             for key in keys:
                 try:

@@ -25,6 +25,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import actors
+from accounts.actors import Actor
 from control.moonraker_http import (
     MoonrakerBadAnswer,
     MoonrakerError,
@@ -96,6 +98,7 @@ def printer_action(
     action: str,
     arguments: dict,
     client_address: str | None,
+    actor: Actor = actors.TOKEN,
     printer_slug: str | None = None,
     upload: IO[bytes] | None = None,
     refusal: ControlError | None = None,
@@ -126,7 +129,15 @@ def printer_action(
             # write to a row that is gone.
             locked = _locked(printer)
             outcome = _gone(slug) if locked is None else _demo(locked, action=action, now=now)
-            _record(printer=locked, slug=slug, action=action, arguments=arguments, client=client_address, done=outcome)
+            _record(
+                printer=locked,
+                slug=slug,
+                action=action,
+                arguments=arguments,
+                client=client_address,
+                actor=actor,
+                done=outcome,
+            )
         if isinstance(outcome, ActionDone) and locked is not None:  # done only on a printer still there
             printer.simulation = locked.simulation
     else:
@@ -140,7 +151,15 @@ def printer_action(
             # Moonraker may have acted on a printer deleted meanwhile (the call takes up to a
             # minute): its row then keeps the slug only, as rows of deleted printers do.
             still = _locked(printer) if printer is not None else None
-            _record(printer=still, slug=slug, action=action, arguments=arguments, client=client_address, done=outcome)
+            _record(
+                printer=still,
+                slug=slug,
+                action=action,
+                arguments=arguments,
+                client=client_address,
+                actor=actor,
+                done=outcome,
+            )
     if isinstance(outcome, ControlError):
         raise outcome
     for then in outcome.after:
@@ -162,7 +181,7 @@ def _gone(slug: str) -> ControlError:
     return ControlError(404, detail, outcome=REJECTED)
 
 
-def _record(*, printer, slug, action, arguments, client, done: ActionDone | ControlError) -> None:
+def _record(*, printer, slug, action, arguments, client, actor: Actor, done: ActionDone | ControlError) -> None:
     if isinstance(done, ControlError):
         outcome, status_code, detail = done.outcome, done.status_code, done.detail
     else:
@@ -177,6 +196,8 @@ def _record(*, printer, slug, action, arguments, client, done: ActionDone | Cont
         status_code=status_code,
         detail=detail[:DETAIL_MAX_CHARS],
         client_address=_ip_or_none(client),
+        user_id=actor.user_id,
+        credential=actor.credential,
     )
 
 

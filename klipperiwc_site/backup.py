@@ -42,6 +42,8 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 
+from accounts.roles import Role
+
 FORMAT = "klipperiwc-backup"
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -53,7 +55,11 @@ FILES_DIR = "files"
 # migration creates (status/migrations/0003_demo_printer.py). Anything else
 # is somebody's data, which restore replaces only with --force.
 SETUP_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "boards"})
-SEEDED_ROWS = {"status_printer": "NOT (slug = 'demo' AND source_kind = 'demo')"}
+# Rows that migrations create in every fresh instance: the demo printer and the role groups.
+SEEDED_ROWS = {
+    "status_printer": "NOT (slug = 'demo' AND source_kind = 'demo')",
+    "auth_group": "name NOT IN ({})".format(", ".join(f"'{role.value}'" for role in Role)),
+}
 # libpq parameters Django's OPTIONS may carry that pg_dump / pg_restore must get too.
 LIBPQ_OPTIONS = (
     "sslmode",

@@ -392,11 +392,23 @@ class MetricsView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         # Imported here: the services that count import this module, and these pull in DRF.
+        from rest_framework.exceptions import APIException
+
+        from accounts import api_keys
+        from accounts.roles import Role
         from klipperiwc_site.middleware import json_error
         from klipperiwc_site.tokens import token_matches
 
         configured = settings.METRICS_TOKEN
-        if configured:
+        if configured and api_keys.presented_key(request) is not None:
+            # An operator's personal API key (accounts/api_keys.py); a wrong one counts as a guess.
+            try:
+                api_keys.require_key_role(request, Role.OPERATOR)
+            except APIException as exc:
+                wait = getattr(exc, "wait", None)  # a lockout's TooManyFailures
+                headers = {"Retry-After": str(wait)} if wait else None
+                return json_error(exc.status_code, str(exc.detail), headers=headers)
+        elif configured:
             match = _BEARER.match(request.headers.get("Authorization", ""))
             if match is None:
                 return json_error(

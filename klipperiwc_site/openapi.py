@@ -30,11 +30,13 @@ ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 # list[Any]: extend_schema annotates auth as Sequence[str], yet takes (and its get_auth
 # returns) requirement objects like these, as its documentation shows.
 PUBLIC: list[Any] = []
-UPLOADER: list[Any] = [{"uploadToken": []}]
-MODERATOR: list[Any] = [{"moderatorToken": []}]
-ANYONE_OR_TOKEN: list[Any] = [{}, *UPLOADER, *MODERATOR]
-PRINTER_ADMIN: list[Any] = [{"printerAdminToken": []}]
-PRINTER_CONTROL: list[Any] = [{"printerControlToken": []}]
+# Each token's operations open to a personal API key of someone with the matching role too.
+PERSONAL_KEY: dict[str, list[Any]] = {"personalApiKey": []}
+UPLOADER: list[Any] = [{"uploadToken": []}, PERSONAL_KEY]
+MODERATOR: list[Any] = [{"moderatorToken": []}, PERSONAL_KEY]
+ANYONE_OR_TOKEN: list[Any] = [{}, {"uploadToken": []}, {"moderatorToken": []}, PERSONAL_KEY]
+PRINTER_ADMIN: list[Any] = [{"printerAdminToken": []}, PERSONAL_KEY]
+PRINTER_CONTROL: list[Any] = [{"printerControlToken": []}, PERSONAL_KEY]
 
 
 def error_response(description: str) -> dict:

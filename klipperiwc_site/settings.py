@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "assets",
     "boards",
     "control",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -513,6 +514,13 @@ SPECTACULAR_SETTINGS = {
                 "in": "header",
                 "name": "X-Printer-Control-Key",
                 "description": "PRINTER_CONTROL_TOKEN: printer actions, G-code, files and the console.",
+            },
+            "personalApiKey": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "kiwc_<prefix>_<secret>",
+                "description": "A personal API key (made on the account page): it acts with its owner's "
+                "roles, contributors for uploads, moderators for moderation, operators for printers.",
             },
         }
     },

@@ -33,6 +33,8 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
 
+from accounts import actors, api_keys
+from accounts.roles import Role
 from klipperiwc_site import guessing
 from klipperiwc_site.api import ErrorSerializer
 from klipperiwc_site.openapi import DATABASE_DOWN
@@ -53,8 +55,14 @@ class TokenMissing(APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_code = "token_missing"
 
-    def __init__(self, *, header: str, realm: str) -> None:
-        super().__init__(f"This endpoint needs the {header} header.")
+    def __init__(self, *, header: str, realm: str, role: Role | None = None) -> None:
+        if role is None:
+            super().__init__(f"This endpoint needs the {header} header.")
+        else:
+            super().__init__(
+                f"This endpoint needs the {header} header, or the personal API key of someone in the "
+                f"{role.value} group (Authorization: Bearer kiwc_...)."
+            )
         # DRF's exception handler sends this as the WWW-Authenticate response header.
         self.auth_header = f'Token realm="{realm}", header="{header}"'
 
@@ -80,20 +88,31 @@ def token_matches(presented: str | None, configured: str | None) -> bool:
     return hmac.compare_digest(_bytes(presented), _bytes(configured))
 
 
-def require_header_token(request, *, header: str, setting: str, realm: str, what: str | None = None) -> None:
-    """Raise 503 / 401 / 403 (as above) unless ``request`` sends ``header`` holding ``settings.<setting>``."""
+def require_header_token(
+    request, *, header: str, setting: str, realm: str, what: str | None = None, role: Role | None = None
+) -> None:
+    """Raise 503 / 401 / 403 (as above) unless ``request`` sends ``header`` holding ``settings.<setting>``.
+
+    With ``role``, a personal API key (``Authorization: Bearer kiwc_...``) whose owner holds
+    ``role`` opens it too, also while the setting is unset (accounts/api_keys.py); the header
+    wins when both are sent. The actor (accounts/actors.py) is remembered on the request.
+    """
+    presented = request.headers.get(header)
+    if role is not None and not presented and api_keys.presented_key(request) is not None:
+        api_keys.require_key_role(request, role)
+        return
     configured = getattr(settings, setting, "") or ""
     if not configured:
         raise TokenNotConfigured(what=what or f"The {header} token", setting=setting)
-    presented = request.headers.get(header)
     if not presented:
-        raise TokenMissing(header=header, realm=realm)
+        raise TokenMissing(header=header, realm=realm, role=role)
     guessing.require(
         request,
         credential=header,
         matches=lambda: token_matches(presented, configured),
         wrong=TokenWrong(header=header),
     )
+    actors.remember(request, actors.TOKEN)
 
 
 def header_token_permission(
@@ -103,12 +122,14 @@ def header_token_permission(
     realm: str,
     what: str | None = None,
     methods: Collection[str] | None = None,
+    role: Role | None = None,
 ) -> type[BasePermission]:
     """A DRF permission class requiring ``header`` = ``settings.<setting>``.
 
     ``what`` names the closed thing in the 503 ("The printer admin API"); by default the
-    header's token. ``methods`` limits the check to those HTTP methods (e.g. {"PATCH",
-    "DELETE"} on a view whose GET is public); None checks every method.
+    header's token. ``role``: the role whose personal API keys open it too. ``methods`` limits
+    the check to those HTTP methods (e.g. {"PATCH", "DELETE"} on a view whose GET is public);
+    None checks every method.
     """
     checked = None if methods is None else frozenset(m.upper() for m in methods)
 
@@ -123,7 +144,7 @@ def header_token_permission(
                 return True
             if method != "OPTIONS" and not hasattr(view, method.lower()):
                 return True  # the view does not answer it: a 405, not a 401 asking for a token
-            require_header_token(request, header=header, setting=setting, realm=realm, what=what)
+            require_header_token(request, header=header, setting=setting, realm=realm, what=what, role=role)
             return True
 
     HeaderToken.__name__ = HeaderToken.__qualname__ = f"HeaderToken_{setting}"
@@ -161,8 +182,16 @@ def header_token_challenge(*, header: str) -> OpenApiParameter:
 # The printer tokens (issue 10): the admin API (create, change, delete printers) and control
 # (actions, G-code, files). The settings refuse the same value for both.
 PrinterAdminToken = header_token_permission(
-    header=PRINTER_ADMIN_HEADER, setting="PRINTER_ADMIN_TOKEN", realm="printer-admin", what="The printer admin API"
+    header=PRINTER_ADMIN_HEADER,
+    setting="PRINTER_ADMIN_TOKEN",
+    realm="printer-admin",
+    what="The printer admin API",
+    role=Role.OPERATOR,
 )
 PrinterControlToken = header_token_permission(
-    header=PRINTER_CONTROL_HEADER, setting="PRINTER_CONTROL_TOKEN", realm="printer-control", what="Printer control"
+    header=PRINTER_CONTROL_HEADER,
+    setting="PRINTER_CONTROL_TOKEN",
+    realm="printer-control",
+    what="Printer control",
+    role=Role.OPERATOR,
 )

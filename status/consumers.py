@@ -11,8 +11,8 @@ change of a printer's connection (stored by the bridge) as
 "since"}}``, the same object as GET /api/printers/ ``connection`` without
 ``bridge``.
 
-With STATUS_WS_TOKEN set, a client without ``?token=<it>`` (or with a wrong
-one) is accepted, sent ``{"type": "error", "detail": ...}`` and closed with
+With STATUS_WS_TOKEN set, a client without ``?token=<it>`` or a personal API
+key (or with a wrong one) is accepted, sent ``{"type": "error", "detail": ...}`` and closed with
 4401, so that a browser can tell "the token is needed" from a network
 failure (a refused handshake reaches a page as a bare 1006). A wrong token
 counts as a failed credential of the client's address (klipperiwc_site/
@@ -34,9 +34,11 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from autobahn.exception import Disconnected
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from accounts import api_keys
 from klipperiwc_site import guessing, metrics
 from klipperiwc_site.channel_layers import ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
@@ -50,6 +52,7 @@ LOCKED_DETAIL = (
     "the token was missing or wrong. Connect again with it."
 )
 CLOSE_UNKNOWN_PRINTER = 4404
+API_KEY_START = f"{api_keys.KEY_PREFIX}_"
 CLOSE_TOO_MANY_MESSAGES = 4429
 # Status events that may wait while a client's first messages are read and sent.
 OUTBOX_LIMIT = 500
@@ -66,9 +69,14 @@ def judge_token(scope: dict, presented: str | None) -> guessing.Verdict:
     """token_accepted, with a wrong token counted against the client's address (klipperiwc_site/guessing.py).
 
     No token, or none configured, is not a guess: neither counted nor refused for a lockout.
+    A personal API key (``kiwc_...``, accounts/api_keys.py) of any active account opens it too
+    (this reads the database).
     """
     if not settings.STATUS_WS_TOKEN or not presented:
         return guessing.Verdict(accepted=token_accepted(presented))
+    if presented.startswith(API_KEY_START):
+        verdict, _key = api_keys.judge_key(guessing.scope_request(scope), presented)
+        return verdict
     return guessing.judge(
         guessing.scope_request(scope), credential="?token=", matches=lambda: token_accepted(presented)
     )
@@ -209,5 +217,7 @@ class StatusConsumer(ClosesWhenAServiceIsDown, AsyncWebsocketConsumer):
     async def _judge_token(self, presented):
         if not settings.STATUS_WS_TOKEN or not presented:
             return judge_token(self.scope, presented)  # no cache involved: stay on the event loop
+        if presented.startswith(API_KEY_START):
+            return await database_sync_to_async(judge_token)(self.scope, presented)
         # The counter is in Django's (synchronous) cache; not the shared thread: it touches no database.
         return await sync_to_async(judge_token, thread_sensitive=False)(self.scope, presented)

@@ -9,7 +9,10 @@ retention prune is one DELETE on status_history.
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import models
+
+from accounts.models import Credential
 
 
 class SourceKind(models.TextChoices):
@@ -178,6 +181,12 @@ class PrinterAction(models.Model):
     status_code = models.PositiveSmallIntegerField()
     detail = models.TextField(blank=True)
     client_address = models.GenericIPAddressField(null=True, blank=True)
+    # Who asked (accounts/actors.py): a user by a personal API key or signed in, or the
+    # environment token (user empty).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    credential = models.CharField(max_length=16, choices=Credential.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import actors
 from assets import selectors, services, storage
 from assets.api.serializers import (
     API_REVIEWER,
@@ -129,13 +130,16 @@ class BoardAssetListView(_AssetView):
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        actor = actors.actor_of(request)
         asset = services.asset_upload(
             file=data["file"],
             title=data["title"],
             description=data["description"],
             visibility=data["visibility"],
-            uploaded_by=data["uploaded_by"],
+            # A personal key names its owner; only an environment token says who it is in the body.
+            uploaded_by=actor.name if actor.user is not None else data["uploaded_by"],
             original_filename=data["file"].name or "",
+            actor=actor,
         )
         body = BoardAssetSerializer(asset, context=self.context(privileged=True)).data
         return Response(body, status=http_status.HTTP_201_CREATED)
@@ -169,7 +173,7 @@ class BoardAssetDetailView(_AssetView):
         asset = self.asset_or_404(asset_id, privileged=True)
         serializer = UpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        asset = services.asset_update(asset=asset, **serializer.validated_data)
+        asset = services.asset_update(asset=asset, **serializer.validated_data, actor=actors.actor_of(request))
         return Response(BoardAssetSerializer(asset, context=self.context(privileged=True)).data)
 
     @extend_schema(
@@ -183,7 +187,8 @@ class BoardAssetDetailView(_AssetView):
     def delete(self, request, asset_id):
         require_role(request, Role.MODERATOR)
         asset = self.asset_or_404(asset_id, privileged=True)
-        services.asset_delete(asset=asset, reviewer=API_REVIEWER)
+        actor = actors.actor_of(request)
+        services.asset_delete(asset=asset, reviewer=actor.name if actor.user is not None else API_REVIEWER, actor=actor)
         return Response(status=http_status.HTTP_204_NO_CONTENT)
 
 
@@ -228,7 +233,11 @@ class ModerationDecisionView(_AssetView):
         asset = self.asset_or_404(asset_id, privileged=True)
         serializer = ModerationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        asset = services.asset_moderate(asset=asset, **serializer.validated_data)
+        decision = serializer.validated_data
+        actor = actors.actor_of(request)
+        if actor.user is not None:
+            decision["reviewer"] = actor.name  # a personal key names its owner
+        asset = services.asset_moderate(asset=asset, **decision, actor=actor)
         return Response(BoardAssetWithEventsSerializer(asset, context=self.context(privileged=True)).data)
 
 

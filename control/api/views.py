@@ -22,6 +22,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import actors
 from control.api.serializers import (
     ActionResultSerializer,
     ConsoleEntrySerializer,
@@ -150,6 +151,7 @@ class _ControlView(APIView):
             action=action,
             arguments=arguments or {},
             client_address=self.request.META.get("REMOTE_ADDR"),
+            actor=actors.actor_of(self.request),
             **kwargs,
         )
 

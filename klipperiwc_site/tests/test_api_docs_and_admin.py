@@ -84,7 +84,8 @@ def test_the_token_headers_are_security_schemes_swagger_can_authorize(schema):
     from klipperiwc_site.tokens import PRINTER_ADMIN_HEADER, PRINTER_CONTROL_HEADER
 
     schemes = schema["components"]["securitySchemes"]
-    assert {name: (s["type"], s["in"], s["name"]) for name, s in schemes.items()} == {
+    assert (schemes["personalApiKey"]["type"], schemes["personalApiKey"]["scheme"]) == ("http", "bearer")
+    assert {name: (s["type"], s["in"], s["name"]) for name, s in schemes.items() if name != "personalApiKey"} == {
         "uploadToken": ("apiKey", "header", UPLOAD_HEADER),
         "moderatorToken": ("apiKey", "header", MODERATOR_HEADER),
         "printerAdminToken": ("apiKey", "header", PRINTER_ADMIN_HEADER),
@@ -97,16 +98,18 @@ def test_the_token_headers_are_security_schemes_swagger_can_authorize(schema):
         for requirement in operation.get("security", []):
             assert set(requirement) <= set(schemes), label
     security = {label: operation.get("security") for label, operation in operations(schema)}
-    assert security["POST /api/board-assets/"] == [{"uploadToken": []}]
-    assert security["PATCH /api/board-assets/{asset_id}/"] == [{"uploadToken": []}]
-    assert security["DELETE /api/board-assets/{asset_id}/"] == [{"moderatorToken": []}]
-    assert security["GET /api/board-assets/moderation/pending"] == [{"moderatorToken": []}]
-    assert security["GET /api/board-assets/"] == [{}, {"uploadToken": []}, {"moderatorToken": []}]
+    key = {"personalApiKey": []}
+    assert security["POST /api/board-assets/"] == [{"uploadToken": []}, key]
+    assert security["PATCH /api/board-assets/{asset_id}/"] == [{"uploadToken": []}, key]
+    assert security["DELETE /api/board-assets/{asset_id}/"] == [{"moderatorToken": []}, key]
+    assert security["GET /api/board-assets/moderation/pending"] == [{"moderatorToken": []}, key]
+    assert security["GET /api/board-assets/"] == [{}, {"uploadToken": []}, {"moderatorToken": []}, key]
 
 
 def test_public_operations_show_no_lock(schema):
     # Outside the board assets, an operation is public or needs exactly one printer token.
-    printer_tokens = ([{"printerAdminToken": []}], [{"printerControlToken": []}])
+    key = {"personalApiKey": []}
+    printer_tokens = ([{"printerAdminToken": []}, key], [{"printerControlToken": []}, key])
     public = [label for label, operation in operations(schema) if "board-assets" not in label]
     assert public
     locked = {
@@ -119,7 +122,7 @@ def test_public_operations_show_no_lock(schema):
     for label in ("GET /api/printers/", "GET /api/printers/{slug}", "GET /api/printers/{slug}/jobs"):
         assert security[label] is None, label
     for label in ("POST /api/printers/", "PATCH /api/printers/{slug}", "DELETE /api/printers/{slug}"):
-        assert security[label] == [{"printerAdminToken": []}], label
+        assert security[label] == [{"printerAdminToken": []}, key], label
 
 
 def test_paginated_lists_are_wrapped_in_one_page_with_bounded_parameters(schema):

@@ -19,6 +19,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import Role
 from klipperiwc_site.api import ErrorSerializer, iso_utc
 from klipperiwc_site.converters import PrinterSlugConverter
 from klipperiwc_site.negotiation import AnyAccept
@@ -49,6 +50,7 @@ AdminTokenForChanges = header_token_permission(
     realm="printer-admin",
     what="The printer admin API",
     methods={"POST", "PUT", "PATCH", "DELETE"},
+    role=Role.OPERATOR,
 )
 ADMIN_ERRORS = header_token_responses(header=PRINTER_ADMIN_HEADER, setting="PRINTER_ADMIN_TOKEN")
 CHALLENGE = header_token_challenge(header=PRINTER_ADMIN_HEADER)

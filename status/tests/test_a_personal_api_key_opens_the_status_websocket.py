@@ -1,0 +1,48 @@
+"""With STATUS_WS_TOKEN set, a real daphne lets a personal API key in as ``?token=`` too; a revoked one gets 4401."""
+
+import json
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+pytestmark = pytest.mark.slow
+
+MAKE_KEY = """
+from django.contrib.auth.models import User
+from accounts.api_keys import api_key_create
+user = User.objects.create_user("wall", password="a-long-password-for-tests")
+print(api_key_create(user=user, name="farm wall")[1])
+"""
+REVOKE_KEYS = """
+from accounts.api_keys import api_key_revoke
+from accounts.models import ApiKey
+for key in ApiKey.objects.all():
+    api_key_revoke(key=key)
+"""
+
+
+def test_a_key_gets_the_feed_until_it_is_revoked(project_env, manage, tmp_path, start_daphne):
+    env = project_env(
+        DATABASE_URL=f"sqlite:///{tmp_path}/keys.sqlite3",
+        STATUS_WS_TOKEN="farm-wall-token-0123456789",
+        BRIDGE_MODE="process",
+    )
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    made = manage("shell", "--no-imports", "-c", MAKE_KEY, env=env)
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip().splitlines()[-1]
+    url = start_daphne(env).replace("http", "ws")
+
+    with connect(f"{url}/ws/status?token={key}", open_timeout=10) as websocket:
+        first = json.loads(websocket.recv(timeout=10))
+    assert (first["type"], first["printer"]) == ("connection", "demo")
+
+    assert manage("shell", "--no-imports", "-c", REVOKE_KEYS, env=env).returncode == 0
+    with connect(f"{url}/ws/status?token={key}", open_timeout=10) as websocket:
+        error = json.loads(websocket.recv(timeout=10))
+        with pytest.raises(ConnectionClosed) as closed:
+            websocket.recv(timeout=10)
+    assert error["type"] == "error"
+    assert key not in error["detail"]
+    assert closed.value.rcvd.code == 4401
