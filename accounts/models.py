@@ -39,3 +39,58 @@ class Credential(models.TextChoices):
     TOKEN = "token", "environment token"
     API_KEY = "api_key", "personal API key"
     SIGN_IN = "sign_in", "signed in"
+
+
+class Invitation(models.Model):
+    """A single-use link that makes an account with the roles an admin chose; it expires.
+
+    The link holds a random token; only its SHA-256 is stored (the admin sees the link once).
+    """
+
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    roles = models.ManyToManyField("auth.Group", blank=True, related_name="+", help_text="The new account's roles.")
+    note = models.CharField(max_length=200, blank=True, help_text="For whom, e.g. “Lena, night shift”.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+
+    class Meta:
+        db_table = "account_invitations"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}" + (f" ({self.note})" if self.note else "")
+
+
+class SignUp(models.Model):
+    """An account made by signing up (SIGNUP_OPEN): it may submit hardware, nothing else, until confirmed.
+
+    A moderator confirms it (it joins ``contributors``) or refuses it (the account is disabled).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        CONFIRMED = "confirmed"
+        REFUSED = "refused"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_up")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "account_sign_ups"
+        ordering = ["created_at", "id"]
+        verbose_name = "sign-up"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.state})"

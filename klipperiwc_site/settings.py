@@ -316,6 +316,17 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ADMIN = False
 
 # --- Passwords, i18n, time --------------------------------------------------
+# --- Accounts (accounts/) ----------------------------------------------------
+# Anyone may make an account at /accounts/sign-up; it can submit hardware, nothing else, until a
+# moderator confirms it. Off: accounts come from an admin or an invitation link only.
+SIGNUP_OPEN = env.bool("SIGNUP_OPEN", False)
+# How long an invitation link an admin makes stays usable (it is used once).
+INVITATION_DAYS = env.int("INVITATION_DAYS", 7, minimum=1, maximum=365)
+# The site's own account pages (accounts/urls.py); the admin keeps its login for staff.
+LOGIN_URL = "/accounts/sign-in"
+LOGIN_REDIRECT_URL = "/accounts/"
+LOGOUT_REDIRECT_URL = "/"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

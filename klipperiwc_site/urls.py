@@ -9,6 +9,7 @@ from klipperiwc_site.views import HealthView
 urlpatterns = [
     path("", include("status.urls")),
     path("", include("boards.urls")),
+    path("", include("accounts.urls")),
     path("healthz", HealthView.as_view(), name="healthz"),
     # Prometheus's scrape target; not in the OpenAPI schema (klipperiwc_site/metrics.py says why).
     path("metrics", MetricsView.as_view(), name="metrics"),
