@@ -36,6 +36,7 @@ COPY assets/ assets/
 COPY boards/ boards/
 COPY control/ control/
 COPY accounts/ accounts/
+COPY submissions/ submissions/
 COPY templates/ templates/
 COPY static/ static/
 COPY scripts/ scripts/

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
 
-from boards.models import Board
+from assets.models import BoardAsset, ModerationStatus
+from boards.models import Board, BoardSource
 from boards.validation import DEFINITIONS_DIR, ValidationError, definition_validate
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited, json_unstorable
 
@@ -21,6 +24,8 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # community boards that a repository file now replaces
+    merged: list[str] = field(default_factory=list)
     # relative file path -> its problems
     invalid: dict[str, list[ValidationError]] = field(default_factory=dict)
 
@@ -68,8 +73,10 @@ def boards_sync(
 
     A valid file adds or updates its board (unchanged when its content is the
     same); an invalid one is reported with each problem and its JSON path and
-    leaves the catalog's earlier version of that board alone. Boards whose
-    file is gone are removed.
+    leaves the catalog's earlier version of that board alone. Repository boards
+    whose file is gone are removed; community boards (approved submissions)
+    stay, unless a file with the same id arrives: the file wins, and the
+    submission is marked merged.
     """
     report = SyncReport()
     paths = sorted(directory.glob("*/*.json"))
@@ -92,9 +99,21 @@ def boards_sync(
                 getattr(report, outcome).append(board_id)
             if progress:
                 progress(position, len(paths), relative, outcome)
-        gone = [board_id for board_id in existing if board_id not in seen]
+        gone = [
+            board_id
+            for board_id, board in existing.items()
+            if board_id not in seen and board.source == BoardSource.REPOSITORY
+        ]
         Board.objects.filter(pk__in=gone).delete()
         report.removed.extend(gone)
+        report.merged = sorted(
+            board_id
+            for board_id in report.added + report.updated
+            if board_id in existing and existing[board_id].submission_id
+        )
+        from submissions.services import submissions_merged  # submissions builds on the catalog
+
+        submissions_merged(board_ids=[*report.added, *report.updated, *report.unchanged])
     return report
 
 
@@ -111,25 +130,60 @@ def _catalog_lock() -> None:
             cursor.execute(f"LOCK TABLE {connection.ops.quote_name(Board._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")
 
 
+def connector_kinds_text(definition: dict) -> str:
+    kinds = sorted({connector["kind"] for connector in definition.get("connectors", [])})
+    return f",{','.join(kinds)}," if kinds else ""
+
+
+def board_fields(definition: dict) -> dict:
+    """The catalog row's columns that come from a (valid) definition."""
+    return {
+        "name": definition["name"],
+        "manufacturer": definition["manufacturer"],
+        "revision": definition.get("revision", ""),
+        "mcu_family": definition["mcu"]["family"],
+        "mcu_chip": definition["mcu"]["chip"],
+        "secondary_mcu": definition.get("secondary_mcu", ""),
+        "connector_kinds": connector_kinds_text(definition),
+        "definition": definition,
+    }
+
+
 def _board_store(data: dict, relative: str, sha256: str, existing: dict[str, Board]) -> str:
     fields = {
-        "name": data["name"],
-        "manufacturer": data["manufacturer"],
-        "revision": data.get("revision", ""),
-        "mcu_family": data["mcu"]["family"],
-        "mcu_chip": data["mcu"]["chip"],
-        "secondary_mcu": data.get("secondary_mcu", ""),
-        "definition": data,
+        **board_fields(data),
         "source_file": relative,
         "content_sha256": sha256,
+        "source": BoardSource.REPOSITORY,
     }
+    picture = _repository_picture(data)
+    if picture is not None:
+        fields["picture"] = picture
     board = existing.get(data["id"])
     if board is None:
         Board.objects.create(id=data["id"], **fields)
         return "added"
-    if board.content_sha256 == sha256 and board.source_file == relative:
+    if (
+        board.content_sha256 == sha256
+        and board.source_file == relative
+        and board.source == BoardSource.REPOSITORY
+        and (picture is None or board.picture_id == picture.pk)
+    ):
         return "unchanged"
     for name, value in fields.items():
         setattr(board, name, value)
     board.save()
     return "updated"
+
+
+def _repository_picture(data: dict) -> BoardAsset | None:
+    """The approved board asset a repository file's first image names (``"file": "board-asset:<uuid>"``)."""
+    images = data.get("images") or []
+    match = re.match(r"board-asset:([0-9a-fA-F-]{36})\Z", str(images[0].get("file", ""))) if images else None
+    if match is None:
+        return None
+    try:
+        asset_id = uuid.UUID(match.group(1))
+    except ValueError:
+        return None
+    return BoardAsset.objects.filter(pk=asset_id, status=ModerationStatus.APPROVED).first()

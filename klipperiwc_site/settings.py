@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "boards",
     "control",
     "accounts",
+    "submissions",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("status.urls")),
     path("", include("boards.urls")),
     path("", include("accounts.urls")),
+    path("", include("submissions.urls")),
     path("healthz", HealthView.as_view(), name="healthz"),
     # Prometheus's scrape target; not in the OpenAPI schema (klipperiwc_site/metrics.py says why).
     path("metrics", MetricsView.as_view(), name="metrics"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/printers/", include("control.api.urls")),
     path("api/board-assets/", include("assets.api.urls")),
     path("api/boards/", include("boards.api.urls")),
+    path("api/board-submissions/", include("submissions.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -40,5 +40,7 @@ def sync_board_catalog(*, directory: Path, stdout, style):
             stdout.write(f"    {error.path or '/'}: {error.message}")
     for board_id in report.removed:
         stdout.write(f"removed {board_id} (its file is gone)")
+    for board_id in report.merged:
+        stdout.write(f"{board_id}: the repository file replaces the community board (its submission is merged)")
     stdout.write((style.ERROR if report.invalid else style.SUCCESS)(f"Board catalog: {report.summary()}."))
     return report

@@ -47,6 +47,7 @@ export async function chooseAsset(asset) {
   try {
     const image = await loadImage(asset.file_url);
     localStorage.removeItem(IMAGE_KEY);
+    state.backgroundFile = null;
     setBackground({
       kind: "asset",
       assetId: asset.id,
@@ -116,6 +117,7 @@ export async function chooseLocalFile(file) {
       }
     }
     if (!stored) localStorage.removeItem(IMAGE_KEY);
+    state.backgroundFile = file; // the file itself, for "Submit for review" (lost on reload; the stored copy remains)
     setBackground({
       kind: "local",
       name: file.name,

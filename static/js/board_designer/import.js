@@ -78,7 +78,7 @@ function docFromDefinition(definition) {
   return result;
 }
 
-function importDefinition(definition, origin) {
+export function importDefinition(definition, origin) {
   const status = $("#import-status");
   let next;
   try {

@@ -31,6 +31,7 @@ import { loadRules, parsePinValue, pinAdcCapable, pinNameValid, rules } from "./
 import { sha256Fallback } from "./sha256.js";
 import { root, state } from "./state.js";
 import { restore } from "./storage.js";
+import { openFromAddress } from "./submit.js";
 import { setTool } from "./tools.js";
 import { $, clone, fillSelect } from "./util.js";
 import { applyView, fitView } from "./view.js";
@@ -64,6 +65,7 @@ async function start() {
   fitView();
   loadAssets();
   searchCatalog();
+  const opening = openFromAddress();
 
   let failed;
   try {
@@ -72,6 +74,7 @@ async function start() {
     failed = [`the rules (${error.message})`];
   }
   showRulesProblem(failed);
+  if (opening) await opening;
   fillSelect($("#board-mcu-family"), rules.families.length ? rules.families : [state.doc.board.family]);
   updateChipSuggestions();
   state.sourcesSignature = "";

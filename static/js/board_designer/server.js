@@ -7,7 +7,7 @@ import { render } from "./render.js";
 import { root, state } from "./state.js";
 import { $, h, plural } from "./util.js";
 
-function showServerErrors(errors, index) {
+export function showServerErrors(errors, index) {
   state.serverErrors = errors.map((error) => ({
     path: String(error.path || ""),
     message: String(error.message || ""),
@@ -16,7 +16,7 @@ function showServerErrors(errors, index) {
 }
 
 // The refusal's detail and problems; a failure without a JSON body is named by its HTTP status.
-function errorBody(answer) {
+export function errorBody(answer) {
   const body = answer.data;
   if (!body || typeof body !== "object") return { detail: `HTTP ${answer.status}`, errors: [] };
   const detail = Array.isArray(body.detail) ? body.detail.join(" ") : String(body.detail || "");

@@ -10,6 +10,7 @@ import { importCatalogBoard, importFile, searchCatalog } from "./import.js";
 import { onKeyDown, onKeyUp } from "./keyboard.js";
 import { onPointerDown, onPointerMove, onPointerUp, onWheel } from "./pointer.js";
 import { checkDefinition, copyKlipper, download, downloadChecked, exportKlipper } from "./server.js";
+import { submitForReview } from "./submit.js";
 import { rules } from "./rules.js";
 import { history, root, state } from "./state.js";
 import { deleteSelected, select, setTool } from "./tools.js";
@@ -208,6 +209,7 @@ export function bind() {
       download(`${JSON.stringify(definition, null, 2)}\n`, `${definition.id || "board"}.json`, "application/json");
     },
     "export-klipper": exportKlipper,
+    "submit-for-review": submitForReview,
     "copy-klipper": copyKlipper,
     "close-klipper": () => $("#klipper-box").close(),
     "download-klipper": () => download($("#klipper-cfg").value, `${$("#klipper-box").dataset.boardId || "board"}.cfg`, "text/plain"),

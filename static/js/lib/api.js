@@ -115,10 +115,13 @@ export function apiGet(path, params, { controlToken: sendControl = true, adminTo
 
 /**
  * ``method`` ``path`` with a JSON body (``json``) or any fetch body (``body``: FormData for uploads).
- * Sends the control token unless ``controlToken: false``; the admin token with ``adminToken: true``.
+ * Sends the control token unless ``controlToken: false``; the admin token with ``adminToken: true``;
+ * ``csrf``: the page's CSRF token, for writes of a signed-in session.
  */
-export function apiSend(method, path, { json, body, controlToken: sendControl = true, adminToken: sendAdmin = false } = {}) {
+export function apiSend(method, path, { json, body, controlToken: sendControl = true, adminToken: sendAdmin = false, csrf = "" } = {}) {
   const headers = {};
+  // A signed-in session's writes carry Django's CSRF token (from the page; the cookie is HttpOnly).
+  if (csrf) headers["X-CSRFToken"] = csrf;
   let payload = body;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";

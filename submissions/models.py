@@ -1,0 +1,72 @@
+"""Board submissions: a definition and its picture, in revisions, waiting for a moderator.
+
+A submission is one board id from one submitter. Each "Submit for review" from the designer
+adds a revision (the history is kept); the newest revision is the one reviewed. Approving puts
+it into the catalog as a community board (boards.Board, source "community"); a repository file
+with the same id later wins (``sync_boards``) and marks the submission merged.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SubmissionState(models.TextChoices):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    MERGED = "merged"  # a repository file with its id arrived (sync_boards)
+
+
+class RevisionOutcome(models.TextChoices):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REPLACED = "replaced"  # a newer revision came before a decision
+
+
+class BoardSubmission(models.Model):
+    board_id = models.CharField(max_length=100, db_index=True, help_text="The definition's id.")
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="board_submissions"
+    )
+    # The newest revision's state (each revision keeps its own verdict).
+    state = models.CharField(max_length=10, choices=SubmissionState.choices, default=SubmissionState.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "board_submissions"
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["state", "updated_at"], name="board_submission_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.board_id} ({self.state})"
+
+
+class BoardSubmissionRevision(models.Model):
+    submission = models.ForeignKey(BoardSubmission, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    picture = models.ForeignKey(
+        "assets.BoardAsset", on_delete=models.SET_NULL, null=True, blank=True, related_name="submission_revisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The verdict on this revision: approved or rejected by a moderator, or replaced by a newer one.
+    outcome = models.CharField(max_length=10, choices=RevisionOutcome.choices, default=RevisionOutcome.PENDING)
+    notes = models.TextField(blank=True, help_text="The moderator's words to the submitter.")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "board_submission_revisions"
+        ordering = ["submission", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="board_submission_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission.board_id} revision {self.number}"

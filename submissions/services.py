@@ -1,0 +1,244 @@
+"""Writes of board submissions: submit (a new revision), approve, reject, and what sync_boards marks merged.
+
+Each function is one transaction; its audit is the revision's verdict (who, when, notes) and the
+board-asset events of the picture (assets/services.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.actors import Actor
+from accounts.models import Credential
+from accounts.roles import Role, user_has_role
+from accounts.services import user_can_submit
+from assets import services as asset_services
+from assets.models import BoardAsset, ModerationStatus, Visibility
+from boards.definition_files import definition_file_path, definition_file_sha256
+from boards.models import Board, BoardSource
+from boards.services import board_fields
+from boards.validation import ValidationError, definition_validate
+from submissions.models import BoardSubmission, BoardSubmissionRevision, RevisionOutcome, SubmissionState
+
+logger = logging.getLogger(__name__)
+
+ASSET_REFERENCE = re.compile(r"board-asset:([0-9a-fA-F-]{36})\Z")
+
+
+class SubmissionRefused(Exception):
+    """A submission write that cannot be done: ``status_code`` its HTTP answer, ``errors`` a definition's problems."""
+
+    def __init__(self, message: str, *, status_code: int = 400, errors: list[ValidationError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.errors = errors or []
+
+
+@dataclass(frozen=True)
+class Submitted:
+    revision: BoardSubmissionRevision
+    replaced_pending: bool  # a pending revision was replaced by this one
+
+
+def _referenced_asset(definition: dict) -> BoardAsset | None:
+    images = definition.get("images") or []
+    match = ASSET_REFERENCE.match(str(images[0].get("file", ""))) if images else None
+    if match is None:
+        return None
+    try:
+        return BoardAsset.objects.filter(pk=uuid.UUID(match.group(1))).first()
+    except ValueError:
+        return None
+
+
+def _with_picture(definition: dict, asset: BoardAsset) -> dict:
+    """The definition with its image entry pointing at ``asset`` (its size where the asset knows it)."""
+    images = list(definition.get("images") or [])
+    entry = dict(images[0]) if images else {"id": "top"}
+    entry["file"] = f"board-asset:{asset.pk}"
+    entry["sha256"] = asset.sha256
+    if asset.width and asset.height:
+        entry["width"], entry["height"] = asset.width, asset.height
+    entry.setdefault("width", 1)
+    entry.setdefault("height", 1)
+    return {**definition, "images": [entry, *images[1:]]}
+
+
+def _upload_picture(*, picture, definition: dict, actor: Actor) -> tuple[BoardAsset, bool]:
+    """The picture as a (pending, public) board asset; an earlier upload of the same file is reused."""
+    try:
+        asset = asset_services.asset_upload(
+            file=picture,
+            title=f"{definition.get('name') or definition.get('id')} (submitted board picture)"[:200],
+            visibility=Visibility.PUBLIC,
+            uploaded_by=actor.name,
+            original_filename=getattr(picture, "name", "") or "",
+            actor=actor,
+        )
+    except asset_services.DuplicateAsset as exc:
+        if exc.existing is None:
+            raise
+        return exc.existing, False
+    return asset, True
+
+
+def submission_submit(*, user, definition: object, picture=None, credential: str = Credential.SIGN_IN) -> Submitted:
+    """Submit a board definition (and optionally its picture file) for review, as a new revision.
+
+    The definition must pass the export rules (``definition_validate``); problems come back with
+    their JSON paths (400). The submitter's open submission of the same board id (pending or
+    rejected) gets the revision; otherwise a new submission starts. A pending revision it
+    replaces is kept, marked replaced. Nothing is kept when any part fails: a picture uploaded
+    for a revision that could not be written is deleted again.
+    """
+    if not user_can_submit(user):
+        raise SubmissionRefused(
+            "Submitting hardware needs an account in the contributors group (or a new signed-up account).",
+            status_code=403,
+        )
+    problems = definition_validate(definition)
+    if problems:
+        raise SubmissionRefused("The definition is not valid; fix these first.", errors=problems)
+    assert isinstance(definition, dict)  # definition_validate accepts objects only
+    actor = Actor(credential, user)
+    asset, uploaded = None, False
+    if picture is not None:
+        asset, uploaded = _upload_picture(picture=picture, definition=definition, actor=actor)
+        definition = _with_picture(definition, asset)
+    else:
+        asset = _referenced_asset(definition)
+    try:
+        with transaction.atomic():
+            submission = (
+                BoardSubmission.objects.select_for_update()
+                .filter(
+                    submitter=user,
+                    board_id=definition["id"],
+                    state__in=[SubmissionState.PENDING, SubmissionState.REJECTED],
+                )
+                .first()
+            )
+            replaced = False
+            if submission is None:
+                submission = BoardSubmission.objects.create(board_id=definition["id"], submitter=user)
+                number = 1
+            else:
+                newest = submission.revisions.order_by("-number").first()
+                number = (newest.number + 1) if newest else 1
+                replaced = (
+                    submission.revisions.filter(outcome=RevisionOutcome.PENDING).update(
+                        outcome=RevisionOutcome.REPLACED
+                    )
+                    > 0
+                )
+                submission.state = SubmissionState.PENDING
+                submission.save(update_fields=["state", "updated_at"])
+            revision = BoardSubmissionRevision.objects.create(
+                submission=submission, number=number, definition=definition, picture=asset
+            )
+    except BaseException:
+        if uploaded and asset is not None:
+            asset_services.asset_delete(asset=asset, reviewer=actor.name, actor=actor)
+        raise
+    logger.info("Board submission %s: revision %d of %s by user %s", submission.pk, number, definition["id"], user.pk)
+    return Submitted(revision=revision, replaced_pending=replaced)
+
+
+def _decidable(*, submission: BoardSubmission, moderator) -> tuple[BoardSubmission, BoardSubmissionRevision]:
+    if not user_has_role(moderator, Role.MODERATOR):
+        raise SubmissionRefused("Only moderators review submissions.", status_code=403)
+    locked = BoardSubmission.objects.select_for_update().filter(pk=submission.pk).first()
+    if locked is None:
+        raise SubmissionRefused("The submission is gone.", status_code=404)
+    if locked.state != SubmissionState.PENDING:
+        raise SubmissionRefused(f"The submission is {locked.state} already; nothing was changed.", status_code=409)
+    revision = locked.revisions.order_by("-number").first()
+    if revision is None:
+        raise SubmissionRefused("The submission has no revision to review.", status_code=409)
+    return locked, revision
+
+
+def _decide(revision: BoardSubmissionRevision, *, outcome: str, moderator, notes: str) -> None:
+    revision.outcome = outcome
+    revision.notes = notes
+    revision.reviewer = moderator
+    revision.reviewed_at = timezone.now()
+    revision.save(update_fields=["outcome", "notes", "reviewer", "reviewed_at"])
+
+
+def submission_approve(*, submission: BoardSubmission, moderator, notes: str = "") -> BoardSubmissionRevision:
+    """Approve the newest revision: it enters the catalog as a community board with its (approved) picture.
+
+    A repository board with the same id stays as it is (its file wins; a pull request changes it);
+    the submission is approved, its file downloadable for that pull request.
+    """
+    with transaction.atomic():
+        locked, revision = _decidable(submission=submission, moderator=moderator)
+        problems = definition_validate(revision.definition)
+        if problems:  # the rules changed since it was submitted
+            raise SubmissionRefused(
+                "The definition no longer passes the rules; reject it with a note.", errors=problems
+            )
+        asset = revision.picture
+        if asset is not None and asset.status == ModerationStatus.REJECTED:
+            raise SubmissionRefused(
+                "Its picture was rejected as a board asset; reject the submission, or approve the picture first.",
+                status_code=409,
+            )
+        if asset is not None and asset.status == ModerationStatus.PENDING:
+            asset = asset_services.asset_moderate(
+                asset=asset,
+                status=ModerationStatus.APPROVED,
+                reviewer=moderator.get_username(),
+                notes="Approved with its board submission.",
+                actor=Actor(Credential.SIGN_IN, moderator),
+            )
+        definition = revision.definition
+        board = Board.objects.select_for_update().filter(pk=locked.board_id).first()
+        if board is None or board.source == BoardSource.COMMUNITY:
+            fields = {
+                **board_fields(definition),
+                "source_file": definition_file_path(definition),
+                "content_sha256": definition_file_sha256(definition),
+                "source": BoardSource.COMMUNITY,
+                "picture": asset,
+                "submitted_by": locked.submitter,
+                "submission": locked,
+            }
+            Board.objects.update_or_create(pk=locked.board_id, defaults=fields)
+        elif board.picture is None and asset is not None:
+            board.picture = asset  # a repository board without a picture shows the community's
+            board.save(update_fields=["picture", "updated_at"])
+        _decide(revision, outcome=RevisionOutcome.APPROVED, moderator=moderator, notes=notes.strip())
+        locked.state = SubmissionState.APPROVED
+        locked.save(update_fields=["state", "updated_at"])
+    logger.info("Board submission %s approved by user %s", locked.pk, moderator.pk)
+    return revision
+
+
+def submission_reject(*, submission: BoardSubmission, moderator, notes: str) -> BoardSubmissionRevision:
+    """Reject the newest revision with a note the submitter reads; the submitter may revise it."""
+    notes = notes.strip()
+    if not notes:
+        raise SubmissionRefused("Rejecting needs a note that tells the submitter why.")
+    with transaction.atomic():
+        locked, revision = _decidable(submission=submission, moderator=moderator)
+        _decide(revision, outcome=RevisionOutcome.REJECTED, moderator=moderator, notes=notes)
+        locked.state = SubmissionState.REJECTED
+        locked.save(update_fields=["state", "updated_at"])
+    logger.info("Board submission %s rejected by user %s", locked.pk, moderator.pk)
+    return revision
+
+
+def submissions_merged(*, board_ids) -> int:
+    """Mark approved submissions of these ids merged: their board now comes from a repository file."""
+    return BoardSubmission.objects.filter(board_id__in=list(board_ids), state=SubmissionState.APPROVED).update(
+        state=SubmissionState.MERGED, updated_at=timezone.now()
+    )
