@@ -64,6 +64,25 @@ class PrinterSlugConverter:
         return value
 
 
+class RowIdConverter:
+    """A positive row id (board submissions): digits without a leading zero, at most 18 of them."""
+
+    regex = "[1-9][0-9]{0,17}"
+    # For OpenApiParameter(... PATH): a string of digits, so that a pinned id in the schema check
+    # (schemathesis.toml) is not mistaken for a value of the wrong type.
+    schema = {"type": "string", "pattern": f"^{regex}$", "minLength": 1, "maxLength": 18}
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        text = str(value)
+        if not re.fullmatch(self.regex, text):
+            raise ValueError(f"{value!r} is not a row id")
+        return text
+
+
 register_converter(AssetIdConverter, "asset_id")
+register_converter(RowIdConverter, "row_id")
 register_converter(BoardIdConverter, "board_id")
 register_converter(PrinterSlugConverter, "printer_slug")

@@ -33,6 +33,22 @@ UPLOAD_TOKEN = "schema-check-upload-token-0123456789"
 MODERATOR_TOKEN = "schema-check-moderator-token-0123456789"
 PRINTER_ADMIN_TOKEN = "schema-check-printer-admin-token-0123456789"
 PRINTER_CONTROL_TOKEN = "schema-check-printer-control-token-0123456789"
+# A superuser's personal API key, made with a known secret (only its hash is stored), and the one
+# board submission the submission operations are pinned to (schemathesis.toml).
+KEY_PREFIX, KEY_SECRET = "5c4e3a000001", "schema-check-personal-key-secret-0123456789"
+PERSONAL_KEY = f"kiwc_{KEY_PREFIX}_{KEY_SECRET}"
+REGISTER_KEY_AND_SUBMISSION = """
+import hashlib
+from django.contrib.auth.models import User
+from accounts.models import ApiKey
+from boards.validation import DEFINITIONS_DIR, definition_load
+from submissions.services import submission_submit
+owner = User.objects.create_superuser("schema-check", password="schema-check-password-0123456789")
+ApiKey.objects.create(user=owner, name="schema check", prefix={prefix!r},
+                      secret_sha256=hashlib.sha256({secret!r}.encode()).hexdigest())
+definition = definition_load(DEFINITIONS_DIR / "bigtreetech" / "btt-ebb-can-v1.2.json")
+print(submission_submit(user=owner, definition=definition).revision.submission_id)
+"""
 # The printer-control operations run against this printer: real Moonraker with the stand-in klippy
 # (schemathesis.toml pins their slug to it), so each can succeed; the demo printer has no files or G-code.
 CONTROL_PRINTER = "schema-voron"
@@ -59,6 +75,7 @@ TOKENS = {
     "moderatorToken": MODERATOR_TOKEN,
     "printerAdminToken": PRINTER_ADMIN_TOKEN,
     "printerControlToken": PRINTER_CONTROL_TOKEN,
+    "personalApiKey": PERSONAL_KEY,
 }
 # The run with every token goes through all phases with schemathesis.toml's examples per operation:
 # each operation succeeds, and uploads chain into fetches, moderation and deletes. The runs with one
@@ -89,7 +106,7 @@ VARIANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Generated requests, all variants together, below which the run has silently stopped generating.
 MINIMUM_REQUESTS = 1000
 # An [auth.openapi.<scheme>] table of schemathesis.toml, which each variant keeps or drops.
-AUTH_TABLE = re.compile(r'^\[auth\.openapi\.(\w+)\]\napi_key = "\$\{(\w+)\}"\n', re.MULTILINE)
+AUTH_TABLE = re.compile(r'^\[auth\.openapi\.(\w+)\]\n(?:api_key|bearer) = "\$\{(\w+)\}"\n', re.MULTILINE)
 
 
 @pytest.fixture
@@ -110,7 +127,7 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def server(request, start_daphne, project_env, manage, database_url, moonraker_printer, tmp_path) -> str:
+def server(request, start_daphne, project_env, manage, database_url, moonraker_printer, tmp_path, monkeypatch) -> str:
     # A fast heater: an M109 among the generated G-code finishes well within the G-code timeout.
     moonraker = moonraker_printer(lines_per_second=500, klippy_args=("--thermal-tau", "0.05"))
     # The schema's example file, with a slicer thumbnail (GET .../thumbnail?file=cube.gcode succeeds).
@@ -140,10 +157,18 @@ def server(request, start_daphne, project_env, manage, database_url, moonraker_p
     env = project_env(**settings)
     register = REGISTER_CONTROL_PRINTER.format(slug=CONTROL_PRINTER, url=moonraker.url, key=moonraker.api_key)
     admin_printers = REGISTER_ADMIN_PRINTERS.format(patched=PATCHED_PRINTER, deleted=DELETED_PRINTER)
-    commands = (("migrate", "--noinput"), ("sync_boards",), ("shell", "-c", register), ("shell", "-c", admin_printers))
+    key_and_submission = REGISTER_KEY_AND_SUBMISSION.format(prefix=KEY_PREFIX, secret=KEY_SECRET)
+    commands = (
+        ("migrate", "--noinput"),
+        ("sync_boards",),
+        ("shell", "-c", register),
+        ("shell", "-c", admin_printers),
+        ("shell", "-c", key_and_submission),
+    )
     for command in commands:
         result = manage(*command, env=env, timeout=180)
         assert result.returncode == 0, f"manage.py {' '.join(command)}:\n{result.stdout}\n{result.stderr}"
+    monkeypatch.setenv("KLIPPERIWC_SCHEMA_SUBMISSION", result.stdout.strip().splitlines()[-1])
     return start_daphne(env)
 
 
@@ -167,6 +192,7 @@ def run_schemathesis(
         "KLIPPERIWC_SCHEMA_MODERATOR_TOKEN": MODERATOR_TOKEN,
         "KLIPPERIWC_SCHEMA_PRINTER_ADMIN_TOKEN": PRINTER_ADMIN_TOKEN,
         "KLIPPERIWC_SCHEMA_PRINTER_CONTROL_TOKEN": PRINTER_CONTROL_TOKEN,
+        "KLIPPERIWC_SCHEMA_PERSONAL_KEY": PERSONAL_KEY,
         "KLIPPERIWC_SCHEMA_CONTROL_PRINTER": CONTROL_PRINTER,
         "KLIPPERIWC_SCHEMA_PATCHED_PRINTER": PATCHED_PRINTER,
         "KLIPPERIWC_SCHEMA_DELETED_PRINTER": DELETED_PRINTER,

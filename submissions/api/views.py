@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http_status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, NotAuthenticated, NotFound, ValidationError
@@ -23,7 +23,9 @@ from accounts.roles import Role, user_has_role
 from assets.api.uploads import SizeLimitUploadHandler
 from assets.services import AssetError
 from boards.definition_files import definition_file_text
+from boards.validation import DEFINITIONS_DIR, definition_load
 from klipperiwc_site.api import ErrorSerializer, Pagination
+from klipperiwc_site.converters import RowIdConverter
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
 from klipperiwc_site.negotiation import AnyAccept
 from klipperiwc_site.openapi import DATABASE_DOWN, PERSONAL_KEY
@@ -36,7 +38,7 @@ from submissions.api.serializers import (
     SubmitJsonSerializer,
 )
 
-SUBMISSION_ID = OpenApiParameter("submission_id", int, OpenApiParameter.PATH)
+SUBMISSION_ID = OpenApiParameter("submission_id", RowIdConverter.schema, OpenApiParameter.PATH)
 NOT_SIGNED_IN = OpenApiResponse(ErrorSerializer, description="No personal API key and no signed-in session.")
 REFUSED = OpenApiResponse(
     ErrorSerializer, description="A wrong key, a missing CSRF token, or the account may not do this."
@@ -45,6 +47,13 @@ NO_SUBMISSION = OpenApiResponse(ErrorSerializer, description="No submission with
 UNAVAILABLE = OpenApiResponse(ErrorSerializer, description=DATABASE_DOWN)
 # list[Any]: as in klipperiwc_site/openapi.py, requirement objects where the stubs say str.
 AUTH: list[Any] = [PERSONAL_KEY]
+# A real definition, so the docs (and the schema check's examples phase) show a submission that works.
+EXAMPLE_SUBMISSION = OpenApiExample(
+    "btt-ebb-can-v1.2",
+    value={"definition": definition_load(DEFINITIONS_DIR / "bigtreetech" / "btt-ebb-can-v1.2.json")},
+    request_only=True,
+    media_type="application/json",
+)
 
 
 class Refused(APIException):
@@ -85,7 +94,7 @@ class SubmissionListView(_SubmissionView):
     parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
     @extend_schema(
-        summary="Your board submissions (moderators: ?review=1 for every pending one)",
+        summary="Your board submissions (moderators: ?review=true for every pending one)",
         parameters=[OpenApiParameter("review", bool, description="Moderators: the pending submissions of everyone.")],
         responses={
             200: SubmissionSerializer(many=True),
@@ -97,7 +106,10 @@ class SubmissionListView(_SubmissionView):
         tags=["board submissions"],
     )
     def get(self, request):
-        review = request.query_params.get("review", "").lower() in ("1", "true")
+        raw = request.query_params.get("review")
+        if raw is not None and raw not in ("true", "false"):
+            raise ValidationError({"review": ["Use true or false."]})
+        review = raw == "true"
         if review and not user_has_role(request.user, Role.MODERATOR):
             raise Refused(services.SubmissionRefused("Only moderators see everyone's submissions.", status_code=403))
         submissions = selectors.submissions_to_review() if review else selectors.submissions_of(user=request.user)
@@ -113,6 +125,7 @@ class SubmissionListView(_SubmissionView):
         "multipart/form-data with an optional picture (uploaded as a pending board asset and linked), or JSON. "
         "Your open submission (pending or rejected) of the same board id gets a new revision.",
         request={"multipart/form-data": SubmitFormSerializer, "application/json": SubmitJsonSerializer},
+        examples=[EXAMPLE_SUBMISSION],
         responses={
             201: SubmissionSerializer,
             400: OpenApiResponse(

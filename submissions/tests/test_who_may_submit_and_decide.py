@@ -68,7 +68,7 @@ def test_only_moderators_decide_and_see_others_submissions(client, signed_in, pe
         content_type="application/json",
         **bob.bearer,
     )
-    queue = client.get("/api/board-submissions/?review=1", **bob.bearer)
+    queue = client.get("/api/board-submissions/?review=true", **bob.bearer)
 
     assert other.status_code == 404
     assert decided.status_code == 404

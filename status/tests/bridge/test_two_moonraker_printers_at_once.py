@@ -2,6 +2,8 @@
 
 import pytest
 
+from status.tests.bridge.conftest import wait_for
+
 pytestmark = [pytest.mark.moonraker, pytest.mark.slow]
 
 
@@ -23,11 +25,17 @@ def test_two_printers_are_followed_side_by_side(moonraker_printer, embedded_site
     )
     assert right_status["state"] == "idle"
     assert next(t for t in embedded_site.status("left")["temperatures"] if t["component"] == "extruder")["target"] == 0
-    # Both pushed their own way into one history.
-    counts = dict(
-        embedded_site.db.rows(
-            "SELECT p.slug, COUNT(*) FROM status_history h JOIN status_printer p ON p.id = h.printer_id GROUP BY p.slug"
+
+    # Both pushed their own way into one history (written behind the live status: waited for, not assumed).
+    def history_counts():
+        counts = dict(
+            embedded_site.db.rows(
+                "SELECT p.slug, COUNT(*) FROM status_history h JOIN status_printer p ON p.id = h.printer_id "
+                "GROUP BY p.slug"
+            )
         )
-    )
+        return counts if {"left", "right"} <= counts.keys() else None
+
+    counts = wait_for(history_counts, timeout=30, what="history rows of both printers")
     assert counts["left"] > 0
     assert counts["right"] > 0
