@@ -30,6 +30,8 @@ class Board(models.Model):
     source = models.CharField(max_length=10, choices=BoardSource.choices, default=BoardSource.REPOSITORY)
     # ",stepper,heater,fan," (each kind once, sorted): the library filters on it without reading the JSON.
     connector_kinds = models.CharField(max_length=500, blank=True)
+    # How many connectors the definition has: lists show it without loading the definition.
+    connectors = models.PositiveIntegerField(default=0)
     # The approved board picture the catalog shows (a community board's, or one linked to a repository board).
     picture = models.ForeignKey(
         "assets.BoardAsset", on_delete=models.SET_NULL, null=True, blank=True, related_name="boards"
@@ -57,4 +59,4 @@ class Board(models.Model):
 
     @property
     def connector_count(self) -> int:
-        return len(self.definition.get("connectors", []))
+        return self.connectors

@@ -145,6 +145,7 @@ def board_fields(definition: dict) -> dict:
         "mcu_chip": definition["mcu"]["chip"],
         "secondary_mcu": definition.get("secondary_mcu", ""),
         "connector_kinds": connector_kinds_text(definition),
+        "connectors": len(definition.get("connectors", [])),
         "definition": definition,
     }
 

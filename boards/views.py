@@ -36,13 +36,17 @@ def board_library(request):
     params = request.GET
     kinds = [kind for kind in params.getlist("kind") if kind in connector_kinds()]
     source = params.get("source", "") if params.get("source") in BoardSource.values else ""
-    boards = selectors.board_search(
-        search=params.get("q", ""),
-        manufacturer=params.get("manufacturer", ""),
-        mcu=params.get("mcu", ""),
-        kinds=kinds,
-        source=source,
-    ).select_related("picture", "submitted_by")
+    boards = (
+        selectors.board_search(
+            search=params.get("q", ""),
+            manufacturer=params.get("manufacturer", ""),
+            mcu=params.get("mcu", ""),
+            kinds=kinds,
+            source=source,
+        )
+        .select_related("picture", "submitted_by")
+        .defer("definition")
+    )  # the cards need no definition
     page = Paginator(boards, LIBRARY_PAGE_SIZE).get_page(params.get("page"))
     cards = [{"board": board, "thumbnail": _picture_url(board, request, "thumbnail")} for board in page]
     others = params.copy()

@@ -5,14 +5,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def fill_connector_kinds(apps, schema_editor):
-    # The library filters on connector_kinds; boards loaded before it existed get theirs here
+def fill_connector_columns(apps, schema_editor):
+    # The library filters on connector_kinds and shows connectors; boards loaded before it existed get theirs here
     # (sync_boards leaves unchanged files alone).
     Board = apps.get_model("boards", "Board")
     for board in Board.objects.all():
         kinds = sorted({connector["kind"] for connector in board.definition.get("connectors", [])})
         board.connector_kinds = f",{','.join(kinds)}," if kinds else ""
-        board.save(update_fields=["connector_kinds"])
+        board.connectors = len(board.definition.get("connectors", []))
+        board.save(update_fields=["connector_kinds", "connectors"])
 
 
 class Migration(migrations.Migration):
@@ -24,6 +25,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="board",
+            name="connectors",
+            field=models.PositiveIntegerField(default=0),
+        ),
         migrations.AddField(
             model_name="board",
             name="connector_kinds",
@@ -81,5 +87,5 @@ class Migration(migrations.Migration):
             model_name="board",
             index=models.Index(fields=["source"], name="board_source_idx"),
         ),
-        migrations.RunPython(fill_connector_kinds, migrations.RunPython.noop),
+        migrations.RunPython(fill_connector_columns, migrations.RunPython.noop),
     ]
