@@ -1,9 +1,11 @@
 from django.urls import path
 
+from klipperiwc_site import converters  # noqa: F401 (registers <asset_id:>)
 from submissions import views
 
 urlpatterns = [
     path("submissions", views.my_submissions, name="submissions"),
     path("submissions/<int:submission_id>", views.review, name="submission-review"),
     path("submissions/<int:submission_id>/decision", views.decide, name="submission-decide"),
+    path("submissions/pictures/<asset_id:asset_id>/decision", views.picture_decide, name="picture-decide"),
 ]

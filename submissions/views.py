@@ -10,26 +10,70 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import actors
 from accounts.roles import Role, user_has_role
+from assets import selectors as asset_selectors
+from assets import services as asset_services
 from assets import storage
+from assets.models import ModerationStatus
 from boards import selectors as board_selectors
 from boards.definition_files import definition_file_path, definition_file_text
 from boards.validation import definition_validate
 from submissions import selectors, services
 from submissions.models import SubmissionState
 
+# Board pictures listed on the moderators' page at once (the admin lists them all).
+PICTURES_SHOWN = 50
+
 
 @login_required
 def my_submissions(request):
     moderator = user_has_role(request.user, Role.MODERATOR)
+    pictures = None
+    if moderator:
+        pictures = [
+            {"asset": asset, "thumbnail": storage.asset_url(asset, "thumbnail", request=request)}
+            for asset in asset_selectors.moderation_queue()[:PICTURES_SHOWN]
+        ]
     return render(
         request,
         "submissions/list.html",
         {
             "mine": selectors.submissions_of(user=request.user),
             "to_review": selectors.submissions_to_review() if moderator else None,
+            "pictures": pictures,
         },
     )
+
+
+@login_required
+@require_POST
+def picture_decide(request, asset_id):
+    """A moderator's decision on a board picture from the site (as the admin and the API make it)."""
+    if not user_has_role(request.user, Role.MODERATOR):
+        raise Http404("Only moderators decide on board pictures.")
+    asset = asset_selectors.asset_visible(asset_id=asset_id, privileged=True)
+    if asset is None:
+        raise Http404("No such board picture.")
+    decision = {"approve": ModerationStatus.APPROVED, "reject": ModerationStatus.REJECTED}.get(
+        request.POST.get("decision", "")
+    )
+    if decision is None:
+        messages.error(request, "Choose approve or reject.")
+        return redirect("submissions")
+    try:
+        asset_services.asset_moderate(
+            asset=asset,
+            status=decision,
+            reviewer=request.user.get_username(),
+            notes=request.POST.get("notes", ""),
+            actor=actors.signed_in(request.user),
+        )
+    except asset_services.AssetError as exc:
+        messages.error(request, f"{asset.title}: {exc.message}")
+    else:
+        messages.success(request, f"{asset.title}: {decision}.")
+    return redirect("submissions")
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:
