@@ -117,6 +117,11 @@ def sign_up_decide(*, sign_up: SignUp, confirm: bool, moderator: User) -> SignUp
         locked = SignUp.objects.select_for_update().select_related("user").get(pk=sign_up.pk)
         if locked.state != SignUp.State.PENDING:
             raise AccountRefused(f"This sign-up was {locked.state} already.")
+        account = locked.user
+        if not confirm and (account.is_staff or account.is_superuser or account.groups.exists()):
+            raise AccountRefused(
+                "This account has roles or staff status now (an admin gave them); change it in the admin instead."
+            )
         locked.state = SignUp.State.CONFIRMED if confirm else SignUp.State.REFUSED
         locked.decided_at = timezone.now()
         locked.decided_by = moderator

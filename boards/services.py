@@ -84,6 +84,7 @@ def boards_sync(
     with transaction.atomic():
         _catalog_lock()
         existing = {board.pk: board for board in Board.objects.select_for_update()}
+        community = {board_id for board_id, board in existing.items() if board.source == BoardSource.COMMUNITY}
         for position, path in enumerate(paths, start=1):
             relative = path.relative_to(directory).as_posix()
             data, errors = _load(path, relative)
@@ -99,21 +100,17 @@ def boards_sync(
                 getattr(report, outcome).append(board_id)
             if progress:
                 progress(position, len(paths), relative, outcome)
-        gone = [
-            board_id
-            for board_id, board in existing.items()
-            if board_id not in seen and board.source == BoardSource.REPOSITORY
-        ]
+        gone = [board_id for board_id in existing if board_id not in seen and board_id not in community]
         Board.objects.filter(pk__in=gone).delete()
         report.removed.extend(gone)
-        report.merged = sorted(
-            board_id
-            for board_id in report.added + report.updated
-            if board_id in existing and existing[board_id].submission_id
-        )
+        report.merged = sorted(board_id for board_id in report.added + report.updated if board_id in community)
         from submissions.services import submissions_merged  # submissions builds on the catalog
 
-        submissions_merged(board_ids=[*report.added, *report.updated, *report.unchanged])
+        changed = set(report.added + report.updated)
+        submissions_merged(
+            replaced=report.merged,
+            files={board.pk: board.content_sha256 for board in Board.objects.filter(pk__in=changed)},
+        )
     return report
 
 

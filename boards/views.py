@@ -25,7 +25,8 @@ def board_designer(request):
 
 
 def _picture_url(board: Board, request, variant: str = "file") -> str | None:
-    if board.picture is None:
+    """A link to the board's picture while it is approved and public (a picture rejected later is not shown)."""
+    if board.picture is None or not board.picture.is_public:
         return None
     return storage.asset_url(board.picture, variant, request=request) or (
         storage.asset_url(board.picture, "file", request=request) if variant != "file" else None

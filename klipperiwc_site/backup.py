@@ -55,10 +55,13 @@ FILES_DIR = "files"
 # migration creates (status/migrations/0003_demo_printer.py). Anything else
 # is somebody's data, which restore replaces only with --force.
 SETUP_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "boards"})
+_ROLE_NAMES = ", ".join(f"'{role.value}'" for role in Role)
 # Rows that migrations create in every fresh instance: the demo printer and the role groups.
 SEEDED_ROWS = {
     "status_printer": "NOT (slug = 'demo' AND source_kind = 'demo')",
-    "auth_group": "name NOT IN ({})".format(", ".join(f"'{role.value}'" for role in Role)),
+    "auth_group": f"name NOT IN ({_ROLE_NAMES})",
+    # The role groups' permissions, given after every migrate (accounts/permissions.py).
+    "auth_group_permissions": f"group_id NOT IN (SELECT id FROM auth_group WHERE name IN ({_ROLE_NAMES}))",  # noqa: S608 (constants)
 }
 # libpq parameters Django's OPTIONS may carry that pg_dump / pg_restore must get too.
 LIBPQ_OPTIONS = (

@@ -323,6 +323,8 @@ AXES_ENABLE_ADMIN = False
 SIGNUP_OPEN = env.bool("SIGNUP_OPEN", False)
 # How long an invitation link an admin makes stays usable (it is used once).
 INVITATION_DAYS = env.int("INVITATION_DAYS", 7, minimum=1, maximum=365)
+# Messages live in the session, not in a cookie: one of them is an invitation link, shown once.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The site's own account pages (accounts/urls.py); the admin keeps its login for staff.
 LOGIN_URL = "/accounts/sign-in"
 LOGIN_REDIRECT_URL = "/accounts/"

@@ -39,6 +39,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from accounts import api_keys
+from accounts.roles import Role, user_has_role
 from klipperiwc_site import guessing, metrics
 from klipperiwc_site.channel_layers import ClosesWhenAServiceIsDown
 from klipperiwc_site.json_limits import JsonTooDeep, json_loads_limited
@@ -69,13 +70,16 @@ def judge_token(scope: dict, presented: str | None) -> guessing.Verdict:
     """token_accepted, with a wrong token counted against the client's address (klipperiwc_site/guessing.py).
 
     No token, or none configured, is not a guess: neither counted nor refused for a lockout.
-    A personal API key (``kiwc_...``, accounts/api_keys.py) of any active account opens it too
+    A personal API key (``kiwc_...``, accounts/api_keys.py) of an account with any role opens it too
     (this reads the database).
     """
     if not settings.STATUS_WS_TOKEN or not presented:
         return guessing.Verdict(accepted=token_accepted(presented))
     if presented.startswith(API_KEY_START):
-        verdict, _key = api_keys.judge_key(guessing.scope_request(scope), presented)
+        verdict, key = api_keys.judge_key(guessing.scope_request(scope), presented)
+        if key is not None and not any(user_has_role(key.user, role) for role in Role):
+            # A key of an account without a role (a fresh sign-up) does not open what the token guards.
+            return guessing.Verdict(accepted=False)
         return verdict
     return guessing.judge(
         guessing.scope_request(scope), credential="?token=", matches=lambda: token_accepted(presented)

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.roles import Role, user_has_role
 from submissions import services
 from submissions.models import BoardSubmission, BoardSubmissionRevision
 
@@ -33,6 +34,11 @@ class BoardSubmissionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # submissions come from the designer
+
+    def get_queryset(self, request):
+        # Staff who are not moderators see their own submissions only.
+        queryset = super().get_queryset(request)
+        return queryset if user_has_role(request.user, Role.MODERATOR) else queryset.filter(submitter=request.user)
 
     @admin.display(description="review")
     def review_link(self, obj) -> str:

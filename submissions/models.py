@@ -40,6 +40,14 @@ class BoardSubmission(models.Model):
         db_table = "board_submissions"
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["state", "updated_at"], name="board_submission_state_idx")]
+        # One open submission per person and board id: a new submission of it is a revision of that one.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitter", "board_id"],
+                condition=models.Q(state__in=["pending", "rejected"]),
+                name="board_submission_one_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.board_id} ({self.state})"

@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.actors import Actor
@@ -24,11 +24,26 @@ from boards.definition_files import definition_file_path, definition_file_sha256
 from boards.models import Board, BoardSource
 from boards.services import board_fields
 from boards.validation import ValidationError, definition_validate
+from klipperiwc_site.json_limits import json_unstorable
 from submissions.models import BoardSubmission, BoardSubmissionRevision, RevisionOutcome, SubmissionState
 
 logger = logging.getLogger(__name__)
 
 ASSET_REFERENCE = re.compile(r"board-asset:([0-9a-fA-F-]{36})\Z")
+# Definition fields that land in a Board column of limited length: JSON path -> keys.
+COLUMN_LIMITS = {
+    "/id": ("id",),
+    "/name": ("name",),
+    "/manufacturer": ("manufacturer",),
+    "/revision": ("revision",),
+    "/mcu/family": ("mcu", "family"),
+    "/mcu/chip": ("mcu", "chip"),
+    "/secondary_mcu": ("secondary_mcu",),
+}
+
+
+def path_column(path: str) -> str:
+    return {"/mcu/family": "mcu_family", "/mcu/chip": "mcu_chip"}.get(path, path.lstrip("/"))
 
 
 class SubmissionRefused(Exception):
@@ -47,15 +62,45 @@ class Submitted:
     replaced_pending: bool  # a pending revision was replaced by this one
 
 
-def _referenced_asset(definition: dict) -> BoardAsset | None:
+def _referenced_asset(definition: dict, *, user) -> BoardAsset | None:
+    """The board asset the definition's image names, if the submitter may use it; else a 400.
+
+    Usable: an approved public asset (the designer's background from the asset list), or the
+    picture of one of the submitter's own earlier revisions (a revision keeps its picture).
+    """
     images = definition.get("images") or []
     match = ASSET_REFERENCE.match(str(images[0].get("file", ""))) if images else None
     if match is None:
         return None
     try:
-        return BoardAsset.objects.filter(pk=uuid.UUID(match.group(1))).first()
+        asset = BoardAsset.objects.filter(pk=uuid.UUID(match.group(1))).first()
     except ValueError:
-        return None
+        asset = None
+    if asset is not None and (
+        asset.is_public or BoardSubmissionRevision.objects.filter(submission__submitter=user, picture=asset).exists()
+    ):
+        return asset
+    raise SubmissionRefused(
+        "The definition's image names a board asset that is not approved and public, nor a picture of your own "
+        "earlier submission; choose the picture again.",
+        errors=[ValidationError("/images/0/file", "not a board asset this submission may use")],
+    )
+
+
+def _storable_problems(definition: dict) -> list[ValidationError]:
+    """What the catalog's columns or the database cannot take, with JSON paths (the export rules allow more)."""
+    problem = json_unstorable(definition)
+    if problem:
+        return [ValidationError("", f"the definition holds {problem}, which the database cannot store")]
+    problems = []
+    for path, keys in COLUMN_LIMITS.items():
+        value = definition
+        for key in keys:
+            value = value.get(key, "") if isinstance(value, dict) else ""
+        limit = Board._meta.get_field(path_column(path)).max_length
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            problems.append(ValidationError(path, f"at most {limit} characters (it has {len(value)})"))
+    return problems
 
 
 def _with_picture(definition: dict, asset: BoardAsset) -> dict:
@@ -104,6 +149,8 @@ def submission_submit(*, user, definition: object, picture=None, credential: str
             status_code=403,
         )
     problems = definition_validate(definition)
+    if not problems and isinstance(definition, dict):
+        problems = _storable_problems(definition)
     if problems:
         raise SubmissionRefused("The definition is not valid; fix these first.", errors=problems)
     assert isinstance(definition, dict)  # definition_validate accepts objects only
@@ -113,7 +160,7 @@ def submission_submit(*, user, definition: object, picture=None, credential: str
         asset, uploaded = _upload_picture(picture=picture, definition=definition, actor=actor)
         definition = _with_picture(definition, asset)
     else:
-        asset = _referenced_asset(definition)
+        asset = _referenced_asset(definition, user=user)
     try:
         with transaction.atomic():
             submission = (
@@ -143,12 +190,28 @@ def submission_submit(*, user, definition: object, picture=None, credential: str
             revision = BoardSubmissionRevision.objects.create(
                 submission=submission, number=number, definition=definition, picture=asset
             )
+    except IntegrityError:
+        # The same person's first submission of this board id, twice at once: the other one won.
+        _discard_picture(asset if uploaded else None, actor=actor)
+        raise SubmissionRefused(
+            "This board was just submitted from another request; look at My submissions and submit again.",
+            status_code=409,
+        ) from None
     except BaseException:
-        if uploaded and asset is not None:
-            asset_services.asset_delete(asset=asset, reviewer=actor.name, actor=actor)
+        _discard_picture(asset if uploaded else None, actor=actor)
         raise
     logger.info("Board submission %s: revision %d of %s by user %s", submission.pk, number, definition["id"], user.pk)
     return Submitted(revision=revision, replaced_pending=replaced)
+
+
+def _discard_picture(asset: BoardAsset | None, *, actor: Actor) -> None:
+    """Delete a picture uploaded for a revision that was not written (no asset without its submission)."""
+    if asset is None:
+        return
+    try:
+        asset_services.asset_delete(asset=asset, reviewer=actor.name, actor=actor)
+    except Exception:  # the original error matters more; the orphan sweep removes a file left behind
+        logger.exception("Could not delete board asset %s of a submission that was not written", asset.pk)
 
 
 def _decidable(*, submission: BoardSubmission, moderator) -> tuple[BoardSubmission, BoardSubmissionRevision]:
@@ -181,7 +244,7 @@ def submission_approve(*, submission: BoardSubmission, moderator, notes: str = "
     """
     with transaction.atomic():
         locked, revision = _decidable(submission=submission, moderator=moderator)
-        problems = definition_validate(revision.definition)
+        problems = definition_validate(revision.definition) or _storable_problems(revision.definition)
         if problems:  # the rules changed since it was submitted
             raise SubmissionRefused(
                 "The definition no longer passes the rules; reject it with a note.", errors=problems
@@ -193,13 +256,16 @@ def submission_approve(*, submission: BoardSubmission, moderator, notes: str = "
                 status_code=409,
             )
         if asset is not None and asset.status == ModerationStatus.PENDING:
-            asset = asset_services.asset_moderate(
-                asset=asset,
-                status=ModerationStatus.APPROVED,
-                reviewer=moderator.get_username(),
-                notes="Approved with its board submission.",
-                actor=Actor(Credential.SIGN_IN, moderator),
-            )
+            try:
+                asset = asset_services.asset_moderate(
+                    asset=asset,
+                    status=ModerationStatus.APPROVED,
+                    reviewer=moderator.get_username(),
+                    notes="Approved with its board submission.",
+                    actor=Actor(Credential.SIGN_IN, moderator),
+                )
+            except asset_services.AssetError as exc:  # deleted meanwhile, or a duplicate is live
+                raise SubmissionRefused(f"Its picture could not be approved: {exc.message}", status_code=409) from None
         definition = revision.definition
         board = Board.objects.select_for_update().filter(pk=locked.board_id).first()
         if board is None or board.source == BoardSource.COMMUNITY:
@@ -237,8 +303,19 @@ def submission_reject(*, submission: BoardSubmission, moderator, notes: str) -> 
     return revision
 
 
-def submissions_merged(*, board_ids) -> int:
-    """Mark approved submissions of these ids merged: their board now comes from a repository file."""
-    return BoardSubmission.objects.filter(board_id__in=list(board_ids), state=SubmissionState.APPROVED).update(
+def submissions_merged(*, replaced: list[str], files: dict[str, str]) -> int:
+    """Mark approved submissions merged once a repository file carries them (sync_boards).
+
+    ``replaced``: ids of community boards a repository file now replaces; ``files``: the sha256 of
+    each added or changed repository file by id. A submission approved beside an existing
+    repository board is merged when that board's file becomes exactly its file.
+    """
+    merged = set(replaced)
+    approved = BoardSubmission.objects.filter(board_id__in=list(files), state=SubmissionState.APPROVED)
+    for submission in approved.prefetch_related("revisions"):
+        newest = max(submission.revisions.all(), key=lambda revision: revision.number, default=None)
+        if newest is not None and definition_file_sha256(newest.definition) == files[submission.board_id]:
+            merged.add(submission.board_id)
+    return BoardSubmission.objects.filter(board_id__in=merged, state=SubmissionState.APPROVED).update(
         state=SubmissionState.MERGED, updated_at=timezone.now()
     )

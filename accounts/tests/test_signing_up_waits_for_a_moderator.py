@@ -73,3 +73,20 @@ def test_only_moderators_see_or_decide_sign_ups(client, settings, person):
     assert decided.status_code == 403
     pending.refresh_from_db()
     assert pending.state == "pending"
+
+
+def test_a_sign_up_that_got_roles_meanwhile_is_not_disabled_by_a_refusal(client, settings, person):
+    from django.contrib.auth.models import Group
+
+    settings.SIGNUP_OPEN = True
+    client.post("/accounts/sign-up", NEW)
+    sam = User.objects.get(username="sam")
+    sam.groups.add(Group.objects.get(name="operators"))
+    person("mona", "moderators")
+    client.post("/accounts/sign-in", {"username": "mona", "password": "a-long-password-for-tests"})
+
+    client.post(f"/accounts/sign-ups/{SignUp.objects.get().pk}/refuse")
+
+    sam.refresh_from_db()
+    assert sam.is_active
+    assert SignUp.objects.get().state == "pending"

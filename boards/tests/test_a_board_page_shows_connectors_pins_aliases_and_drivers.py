@@ -8,6 +8,9 @@ import re
 import pytest
 from django.core.management import call_command
 
+from accounts.tests.conftest import person  # noqa: F401 (the fixture)
+from assets.tests.conftest import asset_storage_dir  # noqa: F401 (its local asset folder, autouse)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -39,3 +42,23 @@ def test_the_page_holds_every_connector_with_its_pins_and_aliases(client):
 def test_an_unknown_board_is_a_404(client):
     assert client.get("/boards/no-such-board").status_code == 404
     assert client.get("/boards/no-such-board/file").status_code == 404
+
+
+def test_a_picture_rejected_after_approval_is_no_longer_shown(client, person):  # noqa: F811
+    from assets.services import asset_moderate
+    from submissions.models import BoardSubmission
+    from submissions.services import submission_approve
+    from submissions.tests.conftest import new_board, picture, submit, with_shapes
+
+    carla, mona = person("carla", "contributors"), person("mona", "moderators")
+    submit(client, with_shapes(new_board()), with_picture=picture(), headers=carla.bearer)
+    submission_approve(submission=BoardSubmission.objects.get(), moderator=mona.user)
+    shown = overlay_of(client.get("/boards/acme-mini-v1").content.decode())["picture"]
+
+    board_picture = BoardSubmission.objects.get().revisions.get().picture
+    asset_moderate(asset=board_picture, status="rejected", reviewer="mona", notes="Not this board.")
+    after = client.get("/boards/acme-mini-v1").content.decode()
+
+    assert shown is not None
+    assert overlay_of(after)["picture"] is None
+    assert "/api/board-assets/" not in client.get("/boards?source=community").content.decode()

@@ -141,8 +141,13 @@ class SubmissionListView(_SubmissionView):
         auth=AUTH,
         tags=["board submissions"],
     )
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a session's CSRF check reads the form, and with it the whole body.
+        if request.method == "POST":
+            request.upload_handlers.insert(0, SizeLimitUploadHandler(request._request))
+        super().initial(request, *args, **kwargs)
+
     def post(self, request):
-        request.upload_handlers.insert(0, SizeLimitUploadHandler(request._request))
         if request.content_type.startswith("multipart/"):
             form = SubmitFormSerializer(data=request.data)
             form.is_valid(raise_exception=True)
