@@ -92,12 +92,12 @@ def _storable_problems(definition: dict) -> list[ValidationError]:
     problem = json_unstorable(definition)
     if problem:
         return [ValidationError("", f"the definition holds {problem}, which the database cannot store")]
-    problems = []
+    problems: list[ValidationError] = []
     for path, keys in COLUMN_LIMITS.items():
         value = definition
         for key in keys:
             value = value.get(key, "") if isinstance(value, dict) else ""
-        limit = Board._meta.get_field(path_column(path)).max_length
+        limit = getattr(Board._meta.get_field(path_column(path)), "max_length", None)
         if isinstance(value, str) and limit is not None and len(value) > limit:
             problems.append(ValidationError(path, f"at most {limit} characters (it has {len(value)})"))
     return problems

@@ -54,4 +54,5 @@ def refused(url: str, key: str) -> int:
             websocket.recv(timeout=10)
     assert error["type"] == "error"
     assert key not in error["detail"]
+    assert closed.value.rcvd is not None
     return closed.value.rcvd.code
