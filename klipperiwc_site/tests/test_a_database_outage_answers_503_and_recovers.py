@@ -70,7 +70,7 @@ def site(postgres_database, tcp_proxy, project_env, manage, start_daphne, tmp_pa
     return start_daphne(env), proxy, storage
 
 
-PAGES = ("/api/status", "/api/printers/", "/")
+PAGES = ("/api/status", "/api/printers/", "/", "/boards", "/accounts/sign-in")
 
 
 def test_requests_answer_503_and_store_nothing_while_the_database_is_cut_off(site, postgres_database):
@@ -95,12 +95,20 @@ def test_requests_answer_503_and_store_nothing_while_the_database_is_cut_off(sit
     assert "database is unavailable" in json.loads(body)["detail"]
     assert headers["Retry-After"]
     assert stored_files(storage) == files_before
-    status, headers, body = request(url + "/")
-    assert status == 503
-    assert headers["Content-Type"].startswith("text/html")
-    assert headers["Retry-After"]
-    assert b"Temporarily unavailable" in body
-    assert b'<link rel="stylesheet" href="/static/css/site.css' in body  # the site's own look, no CDN
+    for page in ("/", "/boards"):  # (the sign-in form itself needs no database: it answers 200)
+        status, headers, body = request(url + page)
+        assert status == 503, page
+        assert headers["Content-Type"].startswith("text/html")
+        assert headers["Retry-After"]
+        assert b"Temporarily unavailable" in body
+        assert b'<link rel="stylesheet" href="/static/css/site.css' in body  # the site's own look, no CDN
+    # A personal API key cannot be looked up: 503, neither a 403 nor a 500.
+    status, _, body = request(
+        url + "/api/printers/demo/actions/restart",
+        method="POST",
+        headers={"Authorization": "Bearer kiwc_0123456789ab_not-checked-while-the-database-is-away"},
+    )
+    assert status == 503, body
     status, _, body = request(url + "/healthz")
     assert status == 503
     assert json.loads(body)["database"] == "unavailable"
