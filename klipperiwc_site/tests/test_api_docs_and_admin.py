@@ -107,10 +107,16 @@ def test_the_token_headers_are_security_schemes_swagger_can_authorize(schema):
 
 
 def test_public_operations_show_no_lock(schema):
-    # Outside the board assets, an operation is public or needs exactly one printer token.
+    # Outside the board assets, an operation is public or needs exactly one printer token; the board
+    # submissions act as a person and need a personal key (or the browser's session, not in the schema).
     key = {"personalApiKey": []}
     printer_tokens = ([{"printerAdminToken": []}, key], [{"printerControlToken": []}, key])
-    public = [label for label, operation in operations(schema) if "board-assets" not in label]
+    person_only = {label for label, _ in operations(schema) if "/api/board-submissions/" in label}
+    assert person_only
+    assert all(operation["security"] == [key] for label, operation in operations(schema) if label in person_only)
+    public = [
+        label for label, operation in operations(schema) if "board-assets" not in label and label not in person_only
+    ]
     assert public
     locked = {
         label: operation["security"]

@@ -93,6 +93,12 @@ class SubmissionListView(_SubmissionView):
     pagination_class = Pagination
     parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
+    def initial(self, request, *args, **kwargs):
+        # Before authentication: a session's CSRF check reads the form, and with it the whole body.
+        if request.method == "POST":
+            request.upload_handlers.insert(0, SizeLimitUploadHandler(request._request))
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(
         summary="Your board submissions (moderators: ?review=true for every pending one)",
         parameters=[OpenApiParameter("review", bool, description="Moderators: the pending submissions of everyone.")],
@@ -141,12 +147,6 @@ class SubmissionListView(_SubmissionView):
         auth=AUTH,
         tags=["board submissions"],
     )
-    def initial(self, request, *args, **kwargs):
-        # Before authentication: a session's CSRF check reads the form, and with it the whole body.
-        if request.method == "POST":
-            request.upload_handlers.insert(0, SizeLimitUploadHandler(request._request))
-        super().initial(request, *args, **kwargs)
-
     def post(self, request):
         if request.content_type.startswith("multipart/"):
             form = SubmitFormSerializer(data=request.data)
