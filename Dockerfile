@@ -37,6 +37,7 @@ COPY boards/ boards/
 COPY control/ control/
 COPY accounts/ accounts/
 COPY submissions/ submissions/
+COPY printers/ printers/
 COPY templates/ templates/
 COPY static/ static/
 COPY scripts/ scripts/

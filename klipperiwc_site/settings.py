@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "control",
     "accounts",
     "submissions",
+    "printers",
 ]
 
 MIDDLEWARE = [
