@@ -8,4 +8,5 @@ urlpatterns = [
     path("boards", views.board_library, name="board-library"),
     path("boards/<board_id:board_id>", views.board_page, name="board-page"),
     path("boards/<board_id:board_id>/file", views.board_file, name="board-file"),
+    path("boards/<board_id:board_id>/overlay.json", views.board_overlay_json, name="board-overlay"),
 ]

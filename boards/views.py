@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from accounts.services import user_can_submit
@@ -93,6 +93,12 @@ def board_page(request, board_id: str):
             "file_path": f"boards/definitions/{definition_file_path(definition)}",
         },
     )
+
+
+def board_overlay_json(request, board_id: str):
+    """What the printer designer draws over a board's picture (the board page's overlay data)."""
+    board = _board_or_404(board_id)
+    return JsonResponse(selectors.board_overlay(board.definition, picture_url=_picture_url(board, request)))
 
 
 def board_file(request, board_id: str):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("boards.urls")),
     path("", include("accounts.urls")),
     path("", include("submissions.urls")),
+    path("", include("printers.urls")),
     path("healthz", HealthView.as_view(), name="healthz"),
     # Prometheus's scrape target; not in the OpenAPI schema (klipperiwc_site/metrics.py says why).
     path("metrics", MetricsView.as_view(), name="metrics"),
