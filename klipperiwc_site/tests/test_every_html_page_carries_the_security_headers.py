@@ -13,8 +13,31 @@ from status.models import Printer
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/?wall=1", "/printers/demo", "/board-designer", "/api/docs/", "/api/redoc/", "/admin/login/"]
-ADMIN_PAGES = ["/admin/", "/admin/status/printer/", "/admin/status/printer/add/", "/admin/assets/boardasset/"]
+PAGES = [
+    "/",
+    "/?wall=1",
+    "/printers/demo",
+    "/board-designer",
+    "/printer-designer",
+    "/boards",
+    "/accounts/sign-in",
+    "/api/docs/",
+    "/api/redoc/",
+    "/admin/login/",
+]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/status/printer/",
+    "/admin/status/printer/add/",
+    "/admin/assets/boardasset/",
+    "/admin/submissions/boardsubmission/",
+    "/admin/accounts/invitation/add/",
+    # the site's pages of a signed-in person (here a superuser: every role)
+    "/accounts/",
+    "/accounts/password",
+    "/accounts/sign-ups",
+    "/submissions",
+]
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.IGNORECASE | re.DOTALL)
 HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)

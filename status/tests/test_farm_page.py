@@ -24,12 +24,25 @@ def test_it_hands_every_enabled_printer_to_the_page_as_json(client):
     assert "Farm <two>" not in html  # json_script escapes < and >
 
 
-def test_it_has_one_navigation_with_the_board_designer_and_a_favicon(client):
+def test_it_has_one_navigation_with_the_boards_the_designers_and_a_favicon(client):
     html = client.get("/").content.decode()
     assert html.count('<nav class="site-nav"') == 1
     nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S)[0]
-    assert re.findall(r'href="([^"]+)"', nav) == ["/", "/board-designer", "/api/docs/", "/admin/"]
-    for link in ('href="/board-designer"', 'href="/api/docs/"', 'href="/admin/"'):
+    assert re.findall(r'href="([^"]+)"', nav) == [
+        "/",
+        "/boards",
+        "/board-designer",
+        "/printer-designer",
+        "/api/docs/",
+        "/admin/",
+    ]
+    for link in (
+        'href="/boards"',
+        'href="/board-designer"',
+        'href="/printer-designer"',
+        'href="/api/docs/"',
+        'href="/admin/"',
+    ):
         assert html.count(link) == 1, link  # nowhere else: the old page listed them twice
     assert re.search(r'<link rel="icon" href="/static/favicon.svg"', html)
 
