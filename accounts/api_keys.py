@@ -58,7 +58,8 @@ class ApiKeyLacksRole(APIException):
         )
 
 
-def _digest(secret: str) -> str:
+def secret_digest(secret: str) -> str:
+    """The SHA-256 (hex) a secret is stored as: enough for 32 random bytes, not for a password."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -67,7 +68,7 @@ def api_key_create(*, user, name: str) -> tuple[ApiKey, str]:
     """A new key for ``user``; returns the row and the full key, which is shown once and never stored."""
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    key = ApiKey.objects.create(user=user, name=name.strip()[:100], prefix=prefix, secret_sha256=_digest(secret))
+    key = ApiKey.objects.create(user=user, name=name.strip()[:100], prefix=prefix, secret_sha256=secret_digest(secret))
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
@@ -84,9 +85,9 @@ def api_key_find(presented: str) -> ApiKey | None:
     key = ApiKey.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
     if key is None or not key.user.is_active:
         # Compare anyway, so an unknown prefix takes as long as a wrong secret.
-        hmac.compare_digest(_digest(secret), "0" * 64)
+        hmac.compare_digest(secret_digest(secret), "0" * 64)
         return None
-    if not hmac.compare_digest(_digest(secret), key.secret_sha256):
+    if not hmac.compare_digest(secret_digest(secret), key.secret_sha256):
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.api_keys import secret_digest
 from accounts.models import Invitation, SignUp
 from accounts.roles import Role, user_has_role
 
@@ -31,10 +31,6 @@ class AccountRefused(Exception):
         self.field = field
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def invitation_path(token: str) -> str:
     return f"/accounts/invitation/{token}"
 
@@ -45,7 +41,7 @@ def invitation_save(*, invitation: Invitation, created_by: User | None, days: in
     The admin's add form fills ``invitation`` (note) and sets its roles after this.
     """
     token = secrets.token_urlsafe(32)
-    invitation.token_sha256 = _digest(token)
+    invitation.token_sha256 = secret_digest(token)
     invitation.note = invitation.note.strip()[:200]
     invitation.created_by = created_by
     invitation.expires_at = timezone.now() + timedelta(days=days or settings.INVITATION_DAYS)
@@ -67,7 +63,9 @@ def invitation_create(
 def invitation_open(token: str) -> Invitation | None:
     """The unused, unexpired invitation of ``token``, or None."""
     return (
-        Invitation.objects.filter(token_sha256=_digest(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        Invitation.objects.filter(
+            token_sha256=secret_digest(token), used_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .prefetch_related("roles")
         .first()
     )
@@ -86,7 +84,7 @@ def _new_user(*, username: str, password: str, email: str) -> User:
 def invitation_accept(*, token: str, username: str, password: str, email: str = "") -> User:
     """Make the invited account (with the invitation's roles) and use the invitation up, once."""
     with transaction.atomic():
-        found = Invitation.objects.select_for_update().filter(token_sha256=_digest(token)).first()
+        found = Invitation.objects.select_for_update().filter(token_sha256=secret_digest(token)).first()
         if found is None or found.used_at is not None or found.expires_at <= timezone.now():
             raise AccountRefused("This invitation link was used already or has expired; ask for a new one.")
         user = _new_user(username=username, password=password, email=email)

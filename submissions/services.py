@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,20 +29,16 @@ from submissions.models import BoardSubmission, BoardSubmissionRevision, Revisio
 logger = logging.getLogger(__name__)
 
 ASSET_REFERENCE = re.compile(r"board-asset:([0-9a-fA-F-]{36})\Z")
-# Definition fields that land in a Board column of limited length: JSON path -> keys.
+# Definition fields that land in a Board column of limited length: JSON path -> (keys, column).
 COLUMN_LIMITS = {
-    "/id": ("id",),
-    "/name": ("name",),
-    "/manufacturer": ("manufacturer",),
-    "/revision": ("revision",),
-    "/mcu/family": ("mcu", "family"),
-    "/mcu/chip": ("mcu", "chip"),
-    "/secondary_mcu": ("secondary_mcu",),
+    "/id": (("id",), "id"),
+    "/name": (("name",), "name"),
+    "/manufacturer": (("manufacturer",), "manufacturer"),
+    "/revision": (("revision",), "revision"),
+    "/mcu/family": (("mcu", "family"), "mcu_family"),
+    "/mcu/chip": (("mcu", "chip"), "mcu_chip"),
+    "/secondary_mcu": (("secondary_mcu",), "secondary_mcu"),
 }
-
-
-def path_column(path: str) -> str:
-    return {"/mcu/family": "mcu_family", "/mcu/chip": "mcu_chip"}.get(path, path.lstrip("/"))
 
 
 class SubmissionRefused(Exception):
@@ -54,12 +49,6 @@ class SubmissionRefused(Exception):
         self.message = message
         self.status_code = status_code
         self.errors = errors or []
-
-
-@dataclass(frozen=True)
-class Submitted:
-    revision: BoardSubmissionRevision
-    replaced_pending: bool  # a pending revision was replaced by this one
 
 
 def _referenced_asset(definition: dict, *, user) -> BoardAsset | None:
@@ -93,11 +82,11 @@ def _storable_problems(definition: dict) -> list[ValidationError]:
     if problem:
         return [ValidationError("", f"the definition holds {problem}, which the database cannot store")]
     problems: list[ValidationError] = []
-    for path, keys in COLUMN_LIMITS.items():
+    for path, (keys, column) in COLUMN_LIMITS.items():
         value = definition
         for key in keys:
             value = value.get(key, "") if isinstance(value, dict) else ""
-        limit = getattr(Board._meta.get_field(path_column(path)), "max_length", None)
+        limit = getattr(Board._meta.get_field(column), "max_length", None)
         if isinstance(value, str) and limit is not None and len(value) > limit:
             problems.append(ValidationError(path, f"at most {limit} characters (it has {len(value)})"))
     return problems
@@ -134,7 +123,9 @@ def _upload_picture(*, picture, definition: dict, actor: Actor) -> tuple[BoardAs
     return asset, True
 
 
-def submission_submit(*, user, definition: object, picture=None, credential: str = Credential.SIGN_IN) -> Submitted:
+def submission_submit(
+    *, user, definition: object, picture=None, credential: str = Credential.SIGN_IN
+) -> BoardSubmissionRevision:
     """Submit a board definition (and optionally its picture file) for review, as a new revision.
 
     The definition must pass the export rules (``definition_validate``); problems come back with
@@ -172,19 +163,13 @@ def submission_submit(*, user, definition: object, picture=None, credential: str
                 )
                 .first()
             )
-            replaced = False
             if submission is None:
                 submission = BoardSubmission.objects.create(board_id=definition["id"], submitter=user)
                 number = 1
             else:
                 newest = submission.revisions.order_by("-number").first()
                 number = (newest.number + 1) if newest else 1
-                replaced = (
-                    submission.revisions.filter(outcome=RevisionOutcome.PENDING).update(
-                        outcome=RevisionOutcome.REPLACED
-                    )
-                    > 0
-                )
+                submission.revisions.filter(outcome=RevisionOutcome.PENDING).update(outcome=RevisionOutcome.REPLACED)
                 submission.state = SubmissionState.PENDING
                 submission.save(update_fields=["state", "updated_at"])
             revision = BoardSubmissionRevision.objects.create(
@@ -201,7 +186,7 @@ def submission_submit(*, user, definition: object, picture=None, credential: str
         _discard_picture(asset if uploaded else None, actor=actor)
         raise
     logger.info("Board submission %s: revision %d of %s by user %s", submission.pk, number, definition["id"], user.pk)
-    return Submitted(revision=revision, replaced_pending=replaced)
+    return revision
 
 
 def _discard_picture(asset: BoardAsset | None, *, actor: Actor) -> None:

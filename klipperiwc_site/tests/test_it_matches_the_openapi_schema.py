@@ -47,7 +47,7 @@ owner = User.objects.create_superuser("schema-check", password="schema-check-pas
 ApiKey.objects.create(user=owner, name="schema check", prefix={prefix!r},
                       secret_sha256=hashlib.sha256({secret!r}.encode()).hexdigest())
 definition = definition_load(DEFINITIONS_DIR / "bigtreetech" / "btt-ebb-can-v1.2.json")
-print(submission_submit(user=owner, definition=definition).revision.submission_id)
+print(submission_submit(user=owner, definition=definition).submission_id)
 """
 # The printer-control operations run against this printer: real Moonraker with the stand-in klippy
 # (schemathesis.toml pins their slug to it), so each can succeed; the demo printer has no files or G-code.

@@ -11,6 +11,7 @@ from assets import storage
 from boards.definition_files import definition_file_path
 from klipperiwc_site.api import UTCDateTimeField
 from submissions.models import BoardSubmission, BoardSubmissionRevision, RevisionOutcome, SubmissionState
+from submissions.selectors import newest_revision
 
 
 class RevisionSerializer(serializers.ModelSerializer):
@@ -62,12 +63,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_submitter(self, submission) -> str | None:
         return submission.submitter.get_username() if submission.submitter else None
 
-    def _newest(self, submission):
-        revisions = list(submission.revisions.all())
-        return revisions[0] if revisions else None
-
     def get_file_path(self, submission) -> str | None:
-        newest = self._newest(submission)
+        newest = newest_revision(submission)
         return f"boards/definitions/{definition_file_path(newest.definition)}" if newest else None
 
     def get_file_url(self, submission) -> str:
@@ -75,11 +72,11 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_definition(self, submission):
-        newest = self._newest(submission)
+        newest = newest_revision(submission)
         return newest.definition if newest else None
 
     def get_picture_url(self, submission) -> str | None:
-        newest = self._newest(submission)
+        newest = newest_revision(submission)
         if newest is None or newest.picture is None:
             return None
         return storage.asset_url(newest.picture, "file", request=self.context["request"])

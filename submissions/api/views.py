@@ -160,13 +160,13 @@ class SubmissionListView(_SubmissionView):
             body = SubmitJsonSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             definition, picture = body.validated_data["definition"], None
-        submitted = services.submission_submit(
+        revision = services.submission_submit(
             user=request.user,
             definition=definition,
             picture=picture,
             credential=Credential.API_KEY if request.auth is not None else Credential.SIGN_IN,
         )
-        submission = self.visible(submitted.revision.submission_id)
+        submission = self.visible(revision.submission_id)
         return Response(
             SubmissionSerializer(submission, context={"request": request}).data, status=http_status.HTTP_201_CREATED
         )
