@@ -17,6 +17,9 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, tuple[str, ...]]]] = {
         ("assets", "moderationevent", ("view",)),
         ("submissions", "boardsubmission", ("view", "change")),
         ("submissions", "boardsubmissionrevision", ("view",)),
+        ("submissions", "printersubmission", ("view", "change")),
+        ("submissions", "printersubmissionrevision", ("view",)),
+        ("printers", "communityprinter", ("view", "delete")),
         ("accounts", "signup", ("view", "change")),
         ("boards", "board", ("view",)),
     ],
@@ -28,6 +31,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, tuple[str, ...]]]] = {
     ],
     Role.CONTRIBUTOR: [
         ("submissions", "boardsubmission", ("view",)),
+        ("submissions", "printersubmission", ("view",)),
     ],
 }
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/board-assets/", include("assets.api.urls")),
     path("api/boards/", include("boards.api.urls")),
     path("api/board-submissions/", include("submissions.api.urls")),
+    path("api/printer-submissions/", include("submissions.api.printer_urls")),
     path("api/printers-catalog/", include("printers.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,16 +5,19 @@ board's default inversions (``!``), connector pins with their default pull (``^`
 inversion, toolhead pins prefixed with the toolhead MCU's name (``EBBCan:PD0``). Mechanics come
 from the printer definition (rotation distance from a belt's pitch x teeth or a lead screw's pitch
 x starts). Values a user must check (serial port, CAN UUID, PID values, currents) carry a
-``# TUNE`` comment. The section and option names are Klipper's (docs/Config_Reference.md); the
+``# TUNE`` comment. A delta printer gets its geometry in [printer], its towers as stepper_a/b/c (no
+position_min/max: Klipper's delta does not read them), [delta_calibrate] and a round [bed_mesh] (mesh_radius,
+round_probe_count); no [safe_z_home]. The section and option names are Klipper's (docs/Config_Reference.md); the
 output parses with Klipper's config rules (printers/klipper_config.py checks it the same way).
 """
 
 from __future__ import annotations
 
-from boards.klipper import board_pins_cfg
-from printers.validation import Resolved
+import math
 
-DEFAULT_VELOCITY = {"max_velocity": 300, "max_accel": 3000, "max_z_velocity": 5, "max_z_accel": 100}
+from boards.klipper import board_pins_cfg
+from printers.validation import DEFAULT_VELOCITY, Resolved, print_radius
+
 SAFE_PID = {  # Klipper's sample values: a start, to be replaced by PID_CALIBRATE's
     "extruder": ("21.527", "1.063", "108.982"),
     "heater_bed": ("54.027", "0.770", "948.182"),
@@ -158,6 +161,103 @@ class _Writer:
             options.append(("stealthchop_threshold", 999999, ""))
         self.section(f"{kind} {name}", *options)
 
+    def endstop_pin(self, homing: dict, name: str, stepper: dict) -> str:
+        if "endstop" in homing:
+            return self.connector_pin(homing["endstop"])
+        if "sensorless" in homing:
+            return f"{stepper.get('driver_type') or 'tmc2209'}_{name}:virtual_endstop"
+        return "probe:z_virtual_endstop"
+
+    def axis_sections(self) -> None:
+        """[printer] and the x, y and z steppers (stepper_z1... for more Z motors) of a cartesian, corexy or corexz."""
+        d = self.definition
+        velocity = {key: d.get(key, default) for key, default in DEFAULT_VELOCITY.items()}
+        self.section(
+            "printer",
+            ("kinematics", d["kinematics"], ""),
+            *((key, _number(value), "TUNE" if key == "max_accel" else "") for key, value in velocity.items()),
+        )
+        volume = d["build_volume"]
+        for axis in ("x", "y", "z"):
+            spec = d["axes"].get(axis)
+            if spec is None:
+                continue
+            homing = spec["homing"]
+            sensorless = "sensorless" in homing
+            for index, stepper in enumerate(spec["steppers"]):
+                name = f"stepper_{axis}" if index == 0 else f"stepper_{axis}{index}"
+                options = self.stepper_options(stepper)
+                if index == 0:
+                    options.append(("endstop_pin", self.endstop_pin(homing, name, stepper), ""))
+                    if "probe" not in homing:
+                        options.append(
+                            ("position_endstop", _number(spec.get("position_endstop", spec.get("position_min", 0))), "")
+                        )
+                    options.append(("position_min", _number(spec.get("position_min", 0)), ""))
+                    options.append(("position_max", _number(spec.get("position_max", volume[axis])), ""))
+                    if spec.get("homing_speed"):
+                        options.append(("homing_speed", _number(spec["homing_speed"]), ""))
+                    if sensorless:
+                        options.append(("homing_retract_dist", 0, "sensorless homing does not retract"))
+                self.section(name, *options)
+                self.driver_section(name, stepper, sensorless=sensorless)
+
+    def delta_sections(self) -> None:
+        """[printer] with the delta geometry and the towers' stepper_a, stepper_b and stepper_c (Klipper's delta reads
+        no position_min or position_max of a tower; b and c take a's position_endstop and arm_length)."""
+        d = self.definition
+        geometry = d["delta"]
+        max_velocity = d.get("max_velocity", DEFAULT_VELOCITY["max_velocity"])
+        options: list[tuple[str, object, str]] = [
+            ("kinematics", "delta", ""),
+            ("max_velocity", _number(max_velocity), ""),
+            ("max_accel", _number(d.get("max_accel", DEFAULT_VELOCITY["max_accel"])), "TUNE"),
+            ("max_z_velocity", _number(d.get("max_z_velocity", max_velocity)), ""),
+        ]
+        if "max_z_accel" in d:
+            options.append(("max_z_accel", _number(d["max_z_accel"]), ""))
+        options += [
+            ("delta_radius", _number(geometry["delta_radius"]), "TUNE: DELTA_CALIBRATE"),
+            ("print_radius", _number(print_radius(d)), ""),
+        ]
+        if "minimum_z_position" in geometry:
+            options.append(("minimum_z_position", _number(geometry["minimum_z_position"]), ""))
+        self.section("printer", *options)
+        endstop_a = d["axes"]["a"]["position_endstop"]
+        for tower in ("a", "b", "c"):
+            spec = d["axes"][tower]
+            stepper, homing, name = spec["steppers"][0], spec["homing"], f"stepper_{tower}"
+            sensorless = "sensorless" in homing
+            options = self.stepper_options(stepper)
+            options.append(("endstop_pin", self.endstop_pin(homing, name, stepper), ""))
+            endstop = spec.get("position_endstop", endstop_a)
+            if tower == "a" or endstop != endstop_a:
+                options.append(
+                    (
+                        "position_endstop",
+                        _number(endstop),
+                        "TUNE: nozzle-to-bed height at the endstops; DELTA_CALIBRATE",
+                    )
+                )
+            if tower == "a":
+                options.append(("arm_length", _number(geometry["arm_length"]), "the diagonal rods, joint to joint"))
+            if tower in geometry.get("angles", {}):
+                options.append(("angle", _number(geometry["angles"][tower]), "TUNE: DELTA_CALIBRATE"))
+            if spec.get("homing_speed"):
+                options.append(("homing_speed", _number(spec["homing_speed"]), ""))
+            if sensorless:
+                options.append(("homing_retract_dist", 0, "sensorless homing does not retract"))
+            self.section(name, *options)
+            self.driver_section(name, stepper, sensorless=sensorless)
+
+    def calibrate_radius(self) -> float:
+        """DELTA_CALIBRATE's radius: the print radius less the probe's offset from the nozzle (at least half of it)."""
+        d = self.definition
+        probe = d.get("probe", {})
+        reach = math.hypot(probe.get("x_offset", 0), probe.get("y_offset", 0))
+        radius = print_radius(d)
+        return math.floor(max(radius - reach, radius / 2))
+
     def write(self) -> str:
         d = self.definition
         main = self.boards["main"]
@@ -200,42 +300,11 @@ class _Writer:
                         "TUNE: ls /dev/serial/by-id/*",
                     ),
                 )
-        velocity = {key: d.get(key, default) for key, default in DEFAULT_VELOCITY.items()}
-        self.section(
-            "printer",
-            ("kinematics", d["kinematics"], ""),
-            *((key, _number(value), "TUNE" if key == "max_accel" else "") for key, value in velocity.items()),
-        )
         volume = d["build_volume"]
-        for axis in ("x", "y", "z"):
-            spec = d["axes"].get(axis)
-            if spec is None:
-                continue
-            homing = spec["homing"]
-            sensorless = "sensorless" in homing
-            for index, stepper in enumerate(spec["steppers"]):
-                name = f"stepper_{axis}" if index == 0 else f"stepper_{axis}{index}"
-                options = self.stepper_options(stepper)
-                if index == 0:
-                    if "endstop" in homing:
-                        options.append(("endstop_pin", self.connector_pin(homing["endstop"]), ""))
-                    elif sensorless:
-                        kind = stepper.get("driver_type") or "tmc2209"
-                        options.append(("endstop_pin", f"{kind}_{name}:virtual_endstop", ""))
-                    else:
-                        options.append(("endstop_pin", "probe:z_virtual_endstop", ""))
-                    if "probe" not in homing:
-                        options.append(
-                            ("position_endstop", _number(spec.get("position_endstop", spec.get("position_min", 0))), "")
-                        )
-                    options.append(("position_min", _number(spec.get("position_min", 0)), ""))
-                    options.append(("position_max", _number(spec.get("position_max", volume[axis])), ""))
-                    if spec.get("homing_speed"):
-                        options.append(("homing_speed", _number(spec["homing_speed"]), ""))
-                    if sensorless:
-                        options.append(("homing_retract_dist", 0, "sensorless homing does not retract"))
-                self.section(name, *options)
-                self.driver_section(name, stepper, sensorless=sensorless)
+        if d["kinematics"] == "delta":
+            self.delta_sections()
+        else:
+            self.axis_sections()
         extruder = d["extruder"]
         kp, ki, kd = SAFE_PID["extruder"]
         self.section(
@@ -297,13 +366,24 @@ class _Writer:
                 )
             else:
                 self.section("probe", ("pin", self.connector_pin(probe["connector"]), ""), *offsets)
-            if d["axes"]["z"]["homing"].get("probe"):
+            if d["axes"].get("z", {}).get("homing", {}).get("probe"):  # no [safe_z_home] on a delta
                 self.section(
                     "safe_z_home",
                     ("home_xy_position", f"{_number(volume['x'] / 2)}, {_number(volume['y'] / 2)}", ""),
                     ("z_hop", 10, ""),
                 )
-        if "bed_mesh" in d:
+        if d["kinematics"] == "delta":
+            self.section("delta_calibrate", ("radius", _number(self.calibrate_radius()), "TUNE: the probed circle"))
+        if "bed_mesh" in d and d["kinematics"] == "delta":
+            mesh = d["bed_mesh"]
+            self.section(
+                "bed_mesh",
+                ("speed", 120, ""),
+                ("mesh_radius", _number(mesh["mesh_radius"]), "within the probe's reach"),
+                ("mesh_origin", ", ".join(_number(v) for v in mesh.get("mesh_origin", (0, 0))), ""),
+                ("round_probe_count", mesh["probe_count"][0] | 1, "odd: the centre is probed"),
+            )
+        elif "bed_mesh" in d:
             mesh = d["bed_mesh"]
             self.section(
                 "bed_mesh",

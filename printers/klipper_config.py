@@ -4,7 +4,9 @@ Klipper (klippy/configfile.py) reads a config with Python's RawConfigParser, ``#
 starting a comment also after a value, and looks each option up with a type (getfloat, getint,
 getboolean, getchoice, a pin). KLIPPER_OPTIONS lists, for every section this project writes, the
 options Klipper's docs/Config_Reference.md gives it and their types; ``config_problems`` says what
-in a text is not a section or option Klipper knows or not a value of its type.
+in a text is not a section or option Klipper knows or not a value of its type, and what the [printer]'s
+kinematics does not read (a delta's stepper_a/b/c have no position_min/max, a cartesian's steppers no arm_length;
+a round bed mesh, mesh_radius, has no mesh_min/max) or a delta lacks.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ RAIL: dict[str, object] = {
     "homing_retract_dist": "nonnegative",
     "homing_positive_dir": "bool",
     "second_homing_speed": "positive",
+    "arm_length": "positive",  # delta towers only (DELTA_ONLY)
+    "angle": "float",
 }
 HEATER: dict[str, object] = {
     "heater_pin": "pin",
@@ -88,6 +92,9 @@ KLIPPER_OPTIONS: dict[str, dict[str, object]] = {
         "max_z_velocity": "positive",
         "max_z_accel": "positive",
         "square_corner_velocity": "nonnegative",
+        "delta_radius": "positive",
+        "print_radius": "positive",
+        "minimum_z_position": "float",
     },
     "stepper_": RAIL,
     "extruder": {
@@ -128,13 +135,27 @@ KLIPPER_OPTIONS: dict[str, dict[str, object]] = {
         "mesh_min": "floats",
         "mesh_max": "floats",
         "probe_count": "ints",
+        "mesh_radius": "positive",
+        "mesh_origin": "floats",
+        "round_probe_count": "odd",
     },
+    "delta_calibrate": {"radius": "positive", "speed": "positive", "horizontal_move_z": "positive"},
     "virtual_sdcard": {"path": "text"},
     "pause_resume": {"recover_velocity": "positive"},
     "display_status": {},
     "gcode_macro": {"gcode": "text", "description": "text", "rename_existing": "text"},
     "board_pins": {"mcu": "text", "aliases": "text"},
 }
+# What Klipper reads depends on the kinematics (and it refuses what it does not read): the steppers each kinematics
+# has, the options only a delta reads, the ones a delta does not read, and the bed mesh's two shapes.
+KINEMATICS_STEPPERS = {"cartesian": "xyz", "corexy": "xyz", "corexz": "xyz", "delta": "abc", "none": ""}
+DELTA_ONLY = {
+    "printer": {"delta_radius", "print_radius", "minimum_z_position"},
+    "stepper_": {"arm_length", "angle"},
+}
+NOT_ON_A_DELTA = {"stepper_": {"position_min", "position_max"}}
+ROUND_MESH = {"mesh_radius", "mesh_origin", "round_probe_count"}
+RECTANGULAR_MESH = {"mesh_min", "mesh_max", "probe_count"}
 # Sections that may appear once per name after a space ("tmc2209 stepper_x", "heater_fan hotend_fan").
 NAMED = {
     "tmc2209",
@@ -192,6 +213,8 @@ def _value_problem(kind: object, value: str) -> str | None:
             [float(part) for part in value.split(",")]
         elif kind == "ints":
             [int(part) for part in value.split(",")]
+        elif kind == "odd":
+            return None if int(value) >= 3 and int(value) % 2 else "an odd number of 3 or more"
         elif kind == "bool":
             return None if value.lower() in ("true", "false", "0", "1") else "true or false"
         elif kind == "canbus_uuid":
@@ -199,6 +222,40 @@ def _value_problem(kind: object, value: str) -> str | None:
     except ValueError:
         return f"a {kind} value"
     return None
+
+
+def _kinematics_problems(parser: configparser.RawConfigParser) -> list[str]:
+    """The steppers and options the [printer]'s kinematics does not read, and a bed mesh with both shapes' options."""
+    problems = []
+    kinematics = parser.get("printer", "kinematics", fallback="")
+    delta = kinematics == "delta"
+    steppers = KINEMATICS_STEPPERS.get(kinematics, "")
+    for section in parser.sections() if kinematics in KINEMATICS_STEPPERS else []:
+        stepper = re.fullmatch(r"stepper_([a-z])[0-9]*", section)
+        if stepper and stepper[1] not in steppers:
+            problems.append(f"[{section}] is not a stepper of {kinematics} kinematics")
+        kind = "stepper_" if stepper else section
+        unread = NOT_ON_A_DELTA.get(kind, set()) if delta else DELTA_ONLY.get(kind, set())
+        problems += [
+            f"[{section}] {key}: {kinematics} kinematics does not read it"
+            for key in parser.options(section)
+            if key in unread
+        ]
+    if delta:
+        for section, key in (
+            ("printer", "delta_radius"),
+            ("stepper_a", "arm_length"),
+            ("stepper_a", "position_endstop"),
+        ):
+            if not parser.has_option(section, key):
+                problems.append(f"[{section}] {key}: a delta needs it")
+    if parser.has_section("bed_mesh"):
+        options = set(parser.options("bed_mesh"))
+        round_mesh = "mesh_radius" in options
+        unread = options & (RECTANGULAR_MESH if round_mesh else ROUND_MESH)
+        shape = "round mesh (mesh_radius)" if round_mesh else "rectangular mesh (no mesh_radius)"
+        problems += [f"[bed_mesh] {key}: a {shape} does not read it" for key in sorted(unread)]
+    return problems
 
 
 def config_problems(text: str) -> list[str]:
@@ -224,4 +281,4 @@ def config_problems(text: str) -> list[str]:
             wrong = _value_problem(options[key], value.strip())
             if wrong:
                 problems.append(f"[{section}] {key}: {value.strip()!r} is not {wrong}")
-    return problems
+    return problems + _kinematics_problems(parser)

@@ -1,7 +1,9 @@
-"""Writes of board submissions: submit (a new revision), approve, reject, and what sync_boards marks merged.
+"""Writes of board and printer submissions: submit (a new revision), approve, reject, and what sync_boards
+marks merged.
 
-Each function is one transaction; its audit is the revision's verdict (who, when, notes) and the
-board-asset events of the picture (assets/services.py).
+Each function is one transaction; its audit is the revision's verdict (who, when, notes) and, for a
+board, the board-asset events of the picture (assets/services.py). Both kinds share the revision
+bookkeeping and the decision (the helpers below take either model).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from typing import overload
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,10 +24,22 @@ from assets import services as asset_services
 from assets.models import BoardAsset, ModerationStatus, Visibility
 from boards.definition_files import definition_file_path, definition_file_sha256
 from boards.models import Board, BoardSource
+from boards.selectors import board_get
 from boards.services import board_fields
 from boards.validation import ValidationError, definition_validate
 from klipperiwc_site.json_limits import json_unstorable
-from submissions.models import BoardSubmission, BoardSubmissionRevision, RevisionOutcome, SubmissionState
+from printers.definitions import printer_definition
+from printers.models import CommunityPrinter
+from printers.validation import printer_validate
+from submissions.models import (
+    BoardSubmission,
+    BoardSubmissionRevision,
+    PrinterSubmission,
+    PrinterSubmissionRevision,
+    RevisionOutcome,
+    SubmissionState,
+)
+from submissions.printer_files import printer_in_schema_order
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +54,17 @@ COLUMN_LIMITS = {
     "/mcu/chip": (("mcu", "chip"), "mcu_chip"),
     "/secondary_mcu": (("secondary_mcu",), "secondary_mcu"),
 }
+# The same for a printer definition and its CommunityPrinter columns.
+PRINTER_COLUMN_LIMITS = {
+    "/id": (("id",), "id"),
+    "/name": (("name",), "name"),
+    "/manufacturer": (("manufacturer",), "manufacturer"),
+    "/kinematics": (("kinematics",), "kinematics"),
+    "/boards/main": (("boards", "main"), "main_board"),
+    "/boards/toolhead/board": (("boards", "toolhead", "board"), "toolhead_board"),
+}
+# A submission its submitter may still revise: a new submission of its id is a revision of it.
+OPEN_STATES = [SubmissionState.PENDING, SubmissionState.REJECTED]
 
 
 class SubmissionRefused(Exception):
@@ -76,17 +102,19 @@ def _referenced_asset(definition: dict, *, user) -> BoardAsset | None:
     )
 
 
-def _storable_problems(definition: dict) -> list[ValidationError]:
-    """What the catalog's columns or the database cannot take, with JSON paths (the export rules allow more)."""
+def _storable_problems(
+    definition: dict, *, model: type[Board] | type[CommunityPrinter] = Board, limits: dict = COLUMN_LIMITS
+) -> list[ValidationError]:
+    """What the catalog's columns (of ``model``) or the database cannot take, with JSON paths (the rules allow more)."""
     problem = json_unstorable(definition)
     if problem:
         return [ValidationError("", f"the definition holds {problem}, which the database cannot store")]
     problems: list[ValidationError] = []
-    for path, (keys, column) in COLUMN_LIMITS.items():
+    for path, (keys, column) in limits.items():
         value = definition
         for key in keys:
             value = value.get(key, "") if isinstance(value, dict) else ""
-        limit = getattr(Board._meta.get_field(column), "max_length", None)
+        limit = getattr(model._meta.get_field(column), "max_length", None)
         if isinstance(value, str) and limit is not None and len(value) > limit:
             problems.append(ValidationError(path, f"at most {limit} characters (it has {len(value)})"))
     return problems
@@ -134,11 +162,7 @@ def submission_submit(
     replaces is kept, marked replaced. Nothing is kept when any part fails: a picture uploaded
     for a revision that could not be written is deleted again.
     """
-    if not user_can_submit(user):
-        raise SubmissionRefused(
-            "Submitting hardware needs an account in the contributors group (or a new signed-up account).",
-            status_code=403,
-        )
+    _refuse_unless_submitter(user)
     problems = definition_validate(definition)
     if not problems and isinstance(definition, dict):
         problems = _storable_problems(definition)
@@ -154,39 +178,53 @@ def submission_submit(
         asset = _referenced_asset(definition, user=user)
     try:
         with transaction.atomic():
-            submission = (
-                BoardSubmission.objects.select_for_update()
-                .filter(
-                    submitter=user,
-                    board_id=definition["id"],
-                    state__in=[SubmissionState.PENDING, SubmissionState.REJECTED],
-                )
-                .first()
-            )
-            if submission is None:
-                submission = BoardSubmission.objects.create(board_id=definition["id"], submitter=user)
-                number = 1
-            else:
-                newest = submission.revisions.order_by("-number").first()
-                number = (newest.number + 1) if newest else 1
-                submission.revisions.filter(outcome=RevisionOutcome.PENDING).update(outcome=RevisionOutcome.REPLACED)
-                submission.state = SubmissionState.PENDING
-                submission.save(update_fields=["state", "updated_at"])
+            submission, number = _open_submission(BoardSubmission, user=user, object_id=definition["id"])
             revision = BoardSubmissionRevision.objects.create(
                 submission=submission, number=number, definition=definition, picture=asset
             )
     except IntegrityError:
-        # The same person's first submission of this board id, twice at once: the other one won.
         _discard_picture(asset if uploaded else None, actor=actor)
-        raise SubmissionRefused(
-            "This board was just submitted from another request; look at My submissions and submit again.",
-            status_code=409,
-        ) from None
+        raise _submitted_twice("board") from None
     except BaseException:
         _discard_picture(asset if uploaded else None, actor=actor)
         raise
     logger.info("Board submission %s: revision %d of %s by user %s", submission.pk, number, definition["id"], user.pk)
     return revision
+
+
+def _refuse_unless_submitter(user) -> None:
+    if not user_can_submit(user):
+        raise SubmissionRefused(
+            "Submitting hardware needs an account in the contributors group (or a new signed-up account).",
+            status_code=403,
+        )
+
+
+@overload
+def _open_submission(model: type[BoardSubmission], *, user, object_id: str) -> tuple[BoardSubmission, int]: ...
+@overload
+def _open_submission(model: type[PrinterSubmission], *, user, object_id: str) -> tuple[PrinterSubmission, int]: ...
+def _open_submission(model, *, user, object_id):
+    """Inside a transaction: the submitter's open submission of ``object_id`` (locked), or a new one, and the
+    number its new revision gets. A pending revision the new one replaces is marked replaced, the
+    submission is pending again."""
+    key = {"board_id": object_id} if model is BoardSubmission else {"printer_id": object_id}
+    submission = model.objects.select_for_update().filter(submitter=user, state__in=OPEN_STATES, **key).first()
+    if submission is None:
+        return model.objects.create(submitter=user, **key), 1
+    newest = submission.revisions.order_by("-number").first()
+    submission.revisions.filter(outcome=RevisionOutcome.PENDING).update(outcome=RevisionOutcome.REPLACED)
+    submission.state = SubmissionState.PENDING
+    submission.save(update_fields=["state", "updated_at"])
+    return submission, (newest.number + 1) if newest else 1
+
+
+def _submitted_twice(kind: str) -> SubmissionRefused:
+    # The same person's first submission of this id, twice at once: the other one won (the one-open constraint).
+    return SubmissionRefused(
+        f"This {kind} was just submitted from another request; look at My submissions and submit again.",
+        status_code=409,
+    )
 
 
 def _discard_picture(asset: BoardAsset | None, *, actor: Actor) -> None:
@@ -199,10 +237,15 @@ def _discard_picture(asset: BoardAsset | None, *, actor: Actor) -> None:
         logger.exception("Could not delete board asset %s of a submission that was not written", asset.pk)
 
 
-def _decidable(*, submission: BoardSubmission, moderator) -> tuple[BoardSubmission, BoardSubmissionRevision]:
+@overload
+def _decidable(*, submission: BoardSubmission, moderator) -> tuple[BoardSubmission, BoardSubmissionRevision]: ...
+@overload
+def _decidable(*, submission: PrinterSubmission, moderator) -> tuple[PrinterSubmission, PrinterSubmissionRevision]: ...
+def _decidable(*, submission, moderator):
+    """Inside a transaction: the submission (locked) and its newest revision, if ``moderator`` may decide now."""
     if not user_has_role(moderator, Role.MODERATOR):
         raise SubmissionRefused("Only moderators review submissions.", status_code=403)
-    locked = BoardSubmission.objects.select_for_update().filter(pk=submission.pk).first()
+    locked = type(submission).objects.select_for_update().filter(pk=submission.pk).first()
     if locked is None:
         raise SubmissionRefused("The submission is gone.", status_code=404)
     if locked.state != SubmissionState.PENDING:
@@ -213,12 +256,29 @@ def _decidable(*, submission: BoardSubmission, moderator) -> tuple[BoardSubmissi
     return locked, revision
 
 
-def _decide(revision: BoardSubmissionRevision, *, outcome: str, moderator, notes: str) -> None:
+def _decide(
+    submission: BoardSubmission | PrinterSubmission,
+    revision: BoardSubmissionRevision | PrinterSubmissionRevision,
+    *,
+    outcome: str,
+    moderator,
+    notes: str,
+) -> None:
+    """The verdict on the (newest) revision, and the same state on its locked submission."""
     revision.outcome = outcome
     revision.notes = notes
     revision.reviewer = moderator
     revision.reviewed_at = timezone.now()
     revision.save(update_fields=["outcome", "notes", "reviewer", "reviewed_at"])
+    submission.state = SubmissionState.APPROVED if outcome == RevisionOutcome.APPROVED else SubmissionState.REJECTED
+    submission.save(update_fields=["state", "updated_at"])
+
+
+def _rejection_notes(notes: str) -> str:
+    notes = notes.strip()
+    if not notes:
+        raise SubmissionRefused("Rejecting needs a note that tells the submitter why.")
+    return notes
 
 
 def submission_approve(*, submission: BoardSubmission, moderator, notes: str = "") -> BoardSubmissionRevision:
@@ -267,23 +327,17 @@ def submission_approve(*, submission: BoardSubmission, moderator, notes: str = "
         elif board.picture is None and asset is not None:
             board.picture = asset  # a repository board without a picture shows the community's
             board.save(update_fields=["picture", "updated_at"])
-        _decide(revision, outcome=RevisionOutcome.APPROVED, moderator=moderator, notes=notes.strip())
-        locked.state = SubmissionState.APPROVED
-        locked.save(update_fields=["state", "updated_at"])
+        _decide(locked, revision, outcome=RevisionOutcome.APPROVED, moderator=moderator, notes=notes.strip())
     logger.info("Board submission %s approved by user %s", locked.pk, moderator.pk)
     return revision
 
 
 def submission_reject(*, submission: BoardSubmission, moderator, notes: str) -> BoardSubmissionRevision:
     """Reject the newest revision with a note the submitter reads; the submitter may revise it."""
-    notes = notes.strip()
-    if not notes:
-        raise SubmissionRefused("Rejecting needs a note that tells the submitter why.")
+    notes = _rejection_notes(notes)
     with transaction.atomic():
         locked, revision = _decidable(submission=submission, moderator=moderator)
-        _decide(revision, outcome=RevisionOutcome.REJECTED, moderator=moderator, notes=notes)
-        locked.state = SubmissionState.REJECTED
-        locked.save(update_fields=["state", "updated_at"])
+        _decide(locked, revision, outcome=RevisionOutcome.REJECTED, moderator=moderator, notes=notes)
     logger.info("Board submission %s rejected by user %s", locked.pk, moderator.pk)
     return revision
 
@@ -304,3 +358,107 @@ def submissions_merged(*, replaced: list[str], files: dict[str, str]) -> int:
     return BoardSubmission.objects.filter(board_id__in=merged, state=SubmissionState.APPROVED).update(
         state=SubmissionState.MERGED, updated_at=timezone.now()
     )
+
+
+# --- printer definitions -------------------------------------------------------------------------
+
+
+def _catalog_board(board_id: str) -> dict | None:
+    """A board of the board catalog (repository and community boards) for printer_validate."""
+    board = board_get(board_id=board_id)
+    return board.definition if board is not None else None
+
+
+def printer_problems(definition: object) -> list[ValidationError]:
+    """Everything that keeps a printer definition out of the catalog, with JSON paths (empty: it may go in)."""
+    problems, _ = printer_validate(definition, board_lookup=_catalog_board)
+    if not problems and isinstance(definition, dict):
+        problems = _storable_problems(definition, model=CommunityPrinter, limits=PRINTER_COLUMN_LIMITS)
+    return problems
+
+
+def printer_submission_submit(
+    *, user, definition: object, credential: str = Credential.SIGN_IN
+) -> PrinterSubmissionRevision:
+    """Submit a printer definition for review, as a new revision.
+
+    The definition must pass the printer rules against the board catalog (``printer_validate``:
+    its boards exist, drivers and connectors fit, no pin twice) and fit the catalog's columns;
+    problems come back with their JSON paths (400). The submitter's open submission of the same
+    printer id (pending or rejected) gets the revision; otherwise a new submission starts. The id
+    may be a shipped printer's: approving it then records the approval, the shipped file stays.
+    """
+    _refuse_unless_submitter(user)
+    problems = printer_problems(definition)
+    if problems:
+        raise SubmissionRefused("The printer definition is not valid; fix these first.", errors=problems)
+    assert isinstance(definition, dict)  # printer_validate accepts objects only
+    try:
+        with transaction.atomic():
+            submission, number = _open_submission(PrinterSubmission, user=user, object_id=definition["id"])
+            revision = PrinterSubmissionRevision.objects.create(
+                submission=submission, number=number, definition=definition
+            )
+    except IntegrityError:
+        raise _submitted_twice("printer") from None
+    logger.info(
+        "Printer submission %s: revision %d of %s by user %s (%s)",
+        submission.pk,
+        number,
+        definition["id"],
+        user.pk,
+        credential,
+    )
+    return revision
+
+
+def _community_printer_fields(definition: dict) -> dict:
+    toolhead = definition["boards"].get("toolhead")
+    return {
+        "definition": definition,
+        "name": definition["name"],
+        "manufacturer": definition["manufacturer"],
+        "kinematics": definition["kinematics"],
+        "main_board": definition["boards"]["main"],
+        "toolhead_board": toolhead["board"] if toolhead else None,
+    }
+
+
+def printer_submission_approve(
+    *, submission: PrinterSubmission, moderator, notes: str = ""
+) -> PrinterSubmissionRevision:
+    """Approve the newest revision: it enters the printer catalog as a community printer.
+
+    A shipped printer with the same id stays as it is (its file wins; a pull request changes it):
+    the approval is recorded, the file downloadable for that pull request. An earlier community
+    printer of that id is replaced.
+    """
+    with transaction.atomic():
+        locked, revision = _decidable(submission=submission, moderator=moderator)
+        problems = printer_problems(revision.definition)
+        if problems:  # the rules or the boards changed since it was submitted
+            raise SubmissionRefused(
+                "The printer definition no longer passes the rules; reject it with a note.", errors=problems
+            )
+        if printer_definition(locked.printer_id) is None:
+            CommunityPrinter.objects.update_or_create(
+                pk=locked.printer_id,
+                defaults={
+                    **_community_printer_fields(printer_in_schema_order(revision.definition)),
+                    "submitted_by": locked.submitter,
+                    "submission": locked,
+                },
+            )
+        _decide(locked, revision, outcome=RevisionOutcome.APPROVED, moderator=moderator, notes=notes.strip())
+    logger.info("Printer submission %s approved by user %s", locked.pk, moderator.pk)
+    return revision
+
+
+def printer_submission_reject(*, submission: PrinterSubmission, moderator, notes: str) -> PrinterSubmissionRevision:
+    """Reject the newest revision with a note the submitter reads; the submitter may revise it."""
+    notes = _rejection_notes(notes)
+    with transaction.atomic():
+        locked, revision = _decidable(submission=submission, moderator=moderator)
+        _decide(locked, revision, outcome=RevisionOutcome.REJECTED, moderator=moderator, notes=notes)
+    logger.info("Printer submission %s rejected by user %s", locked.pk, moderator.pk)
+    return revision

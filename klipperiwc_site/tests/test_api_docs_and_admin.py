@@ -107,12 +107,16 @@ def test_the_token_headers_are_security_schemes_swagger_can_authorize(schema):
 
 
 def test_public_operations_show_no_lock(schema):
-    # Outside the board assets, an operation is public or needs exactly one printer token; the board
-    # submissions act as a person and need a personal key (or the browser's session, not in the schema).
+    # Outside the board assets, an operation is public or needs exactly one printer token; the board and
+    # printer submissions act as a person and need a personal key (or the browser's session, not in the schema).
     key = {"personalApiKey": []}
     printer_tokens = ([{"printerAdminToken": []}, key], [{"printerControlToken": []}, key])
-    person_only = {label for label, _ in operations(schema) if "/api/board-submissions/" in label}
-    assert person_only
+    person_only = {
+        label
+        for label, _ in operations(schema)
+        if "/api/board-submissions/" in label or "/api/printer-submissions/" in label
+    }
+    assert {label.split("/")[2] for label in person_only} == {"board-submissions", "printer-submissions"}
     assert all(operation["security"] == [key] for label, operation in operations(schema) if label in person_only)
     public = [
         label for label, operation in operations(schema) if "board-assets" not in label and label not in person_only

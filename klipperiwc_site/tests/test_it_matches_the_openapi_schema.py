@@ -34,7 +34,8 @@ MODERATOR_TOKEN = "schema-check-moderator-token-0123456789"
 PRINTER_ADMIN_TOKEN = "schema-check-printer-admin-token-0123456789"
 PRINTER_CONTROL_TOKEN = "schema-check-printer-control-token-0123456789"
 # A superuser's personal API key, made with a known secret (only its hash is stored), and the one
-# board submission the submission operations are pinned to (schemathesis.toml).
+# board submission and the one printer submission the submission operations are pinned to (schemathesis.toml);
+# the last two lines it prints are their ids.
 KEY_PREFIX, KEY_SECRET = "5c4e3a000001", "schema-check-personal-key-secret-0123456789"
 PERSONAL_KEY = f"kiwc_{KEY_PREFIX}_{KEY_SECRET}"
 REGISTER_KEY_AND_SUBMISSION = """
@@ -42,12 +43,15 @@ import hashlib
 from django.contrib.auth.models import User
 from accounts.models import ApiKey
 from boards.validation import DEFINITIONS_DIR, definition_load
-from submissions.services import submission_submit
+from printers.definitions import printer_definition
+from submissions.services import printer_submission_submit, submission_submit
 owner = User.objects.create_superuser("schema-check", password="schema-check-password-0123456789")
 ApiKey.objects.create(user=owner, name="schema check", prefix={prefix!r},
                       secret_sha256=hashlib.sha256({secret!r}.encode()).hexdigest())
 definition = definition_load(DEFINITIONS_DIR / "bigtreetech" / "btt-ebb-can-v1.2.json")
 print(submission_submit(user=owner, definition=definition).submission_id)
+printer = {{**printer_definition("creality-ender3-pro-4.2.2"), "id": "schema-check-ender3"}}
+print(printer_submission_submit(user=owner, definition=printer).submission_id)
 """
 # The printer-control operations run against this printer: real Moonraker with the stand-in klippy
 # (schemathesis.toml pins their slug to it), so each can succeed; the demo printer has no files or G-code.
@@ -168,7 +172,9 @@ def server(request, start_daphne, project_env, manage, database_url, moonraker_p
     for command in commands:
         result = manage(*command, env=env, timeout=180)
         assert result.returncode == 0, f"manage.py {' '.join(command)}:\n{result.stdout}\n{result.stderr}"
-    monkeypatch.setenv("KLIPPERIWC_SCHEMA_SUBMISSION", result.stdout.strip().splitlines()[-1])
+    board_submission, printer_submission = result.stdout.strip().splitlines()[-2:]
+    monkeypatch.setenv("KLIPPERIWC_SCHEMA_SUBMISSION", board_submission)
+    monkeypatch.setenv("KLIPPERIWC_SCHEMA_PRINTER_SUBMISSION", printer_submission)
     return start_daphne(env)
 
 

@@ -1,4 +1,5 @@
-"""Printer catalog API: the shipped printer definitions and the printer.cfg generator (thin views)."""
+"""Printer catalog API: the shipped and the community printer definitions, and the printer.cfg generator
+(thin views over printers.selectors and printers.services)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from rest_framework.views import APIView
 from klipperiwc_site.api import ErrorSerializer
 from klipperiwc_site.negotiation import AnyAccept
 from klipperiwc_site.openapi import DATABASE_DOWN, PUBLIC
-from printers.definitions import printer_definition, printer_definitions, schema_load
+from printers.definitions import printer_definition, schema_load
+from printers.models import PrinterSource
+from printers.selectors import printer_definition_get, printer_definitions_catalog
 from printers.services import printer_config
 
 PRINTER_ID = OpenApiParameter(
@@ -25,7 +28,7 @@ BOARD = OpenApiParameter(
     "board", str, description="Another main board from the board catalog, instead of the definition's."
 )
 PRINTER_CFG = OpenApiResponse(OpenApiTypes.STR, description="A complete printer.cfg (text/plain).")
-NO_PRINTER = OpenApiResponse(ErrorSerializer, description="No shipped printer with that id.")
+NO_PRINTER = OpenApiResponse(ErrorSerializer, description="No shipped or community printer with that id.")
 INVALID = OpenApiResponse(
     ErrorSerializer, description="The definition is not valid for its boards: each problem by JSON path."
 )
@@ -42,9 +45,13 @@ class PrinterSummarySerializer(serializers.Serializer):
     kinematics = serializers.CharField()
     main_board = serializers.CharField()
     toolhead_board = serializers.CharField(allow_null=True)
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like Field.source, as DRF allows
+        choices=PrinterSource.choices,
+        help_text="repository: a shipped file (printers/definitions/); community: an approved submission.",
+    )
 
 
-def _summary(definition: dict) -> dict:
+def _summary(definition: dict, source: str) -> dict:
     toolhead = definition["boards"].get("toolhead")
     return {
         "id": definition["id"],
@@ -53,6 +60,7 @@ def _summary(definition: dict) -> dict:
         "kinematics": definition["kinematics"],
         "main_board": definition["boards"]["main"],
         "toolhead_board": toolhead["board"] if toolhead else None,
+        "source": source,
     }
 
 
@@ -76,13 +84,15 @@ class PrinterListView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
-        summary="The shipped printer definitions",
+        summary="The printer definitions: the shipped ones and the community's",
+        description="A community printer whose id a shipped printer has is left out (the shipped file wins). "
+        "While the database is down the shipped printers are still listed.",
         responses={200: PrinterSummarySerializer(many=True)},
         auth=PUBLIC,
         tags=["printer catalog"],
     )
     def get(self, request):
-        return Response([_summary(definition) for definition in printer_definitions()])
+        return Response([_summary(entry.definition, entry.source) for entry in printer_definitions_catalog()])
 
 
 class PrinterSchemaView(APIView):
@@ -102,17 +112,17 @@ class PrinterDetailView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
-        summary="A shipped printer definition",
+        summary="A printer definition (shipped, else the community's)",
         parameters=[PRINTER_ID],
-        responses={200: OpenApiTypes.OBJECT, 404: NO_PRINTER},
+        responses={200: OpenApiTypes.OBJECT, 404: NO_PRINTER, 503: UNAVAILABLE},
         auth=PUBLIC,
         tags=["printer catalog"],
     )
     def get(self, request, printer_id):
-        definition = printer_definition(printer_id)
-        if definition is None:
+        found = printer_definition_get(printer_id)
+        if found is None:
             raise NotFound(f"No printer {printer_id!r}; GET /api/printers-catalog/ lists them.")
-        return Response(definition)
+        return Response(found.definition)
 
 
 class PrinterConfigView(APIView):
@@ -120,17 +130,17 @@ class PrinterConfigView(APIView):
     content_negotiation_class = AnyAccept
 
     @extend_schema(
-        summary="printer.cfg of a shipped printer",
+        summary="printer.cfg of a shipped or community printer",
         parameters=[PRINTER_ID, BOARD],
         responses={(200, "text/plain"): PRINTER_CFG, 400: INVALID, 404: NO_PRINTER, 503: UNAVAILABLE},
         auth=PUBLIC,
         tags=["printer catalog"],
     )
     def get(self, request, printer_id):
-        definition = printer_definition(printer_id)
-        if definition is None:
+        found = printer_definition_get(printer_id)
+        if found is None:
             raise NotFound(f"No printer {printer_id!r}; GET /api/printers-catalog/ lists them.")
-        problems, text = printer_config(definition=definition, board=request.query_params.get("board") or None)
+        problems, text = printer_config(definition=found.definition, board=request.query_params.get("board") or None)
         if text is None:
             raise _refused(problems)
         return _text(text, filename=f"{printer_id}.cfg")

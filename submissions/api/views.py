@@ -72,6 +72,17 @@ class SignedIn(BasePermission):
         return True
 
 
+def review_requested(request) -> bool:
+    """?review=true: a moderator asks for everyone's pending submissions (anyone else: a 403)."""
+    raw = request.query_params.get("review")
+    if raw is not None and raw not in ("true", "false"):
+        raise ValidationError({"review": ["Use true or false."]})
+    review = raw == "true"
+    if review and not user_has_role(request.user, Role.MODERATOR):
+        raise Refused(services.SubmissionRefused("Only moderators see everyone's submissions.", status_code=403))
+    return review
+
+
 class _SubmissionView(APIView):
     # A person, by key or by the session (whose writes need the CSRF token, as DRF checks).
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
@@ -112,12 +123,7 @@ class SubmissionListView(_SubmissionView):
         tags=["board submissions"],
     )
     def get(self, request):
-        raw = request.query_params.get("review")
-        if raw is not None and raw not in ("true", "false"):
-            raise ValidationError({"review": ["Use true or false."]})
-        review = raw == "true"
-        if review and not user_has_role(request.user, Role.MODERATOR):
-            raise Refused(services.SubmissionRefused("Only moderators see everyone's submissions.", status_code=403))
+        review = review_requested(request)
         submissions = selectors.submissions_to_review() if review else selectors.submissions_of(user=request.user)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(submissions, request, view=self)

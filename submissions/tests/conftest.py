@@ -1,4 +1,5 @@
-"""Submitting boards: a valid definition of a new board, and people with roles (accounts/tests/conftest.py)."""
+"""Submitting boards and printers: valid definitions of a new board and a new printer, and people with roles
+(accounts/tests/conftest.py); printer submissions need the board catalog (the ``catalog`` fixture)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from accounts.tests.conftest import person  # noqa: F401 (the fixture)
 from assets.tests.conftest import asset_storage_dir, png_bytes  # noqa: F401 (the fixture)
 from boards.validation import DEFINITIONS_DIR, definition_load
+from printers.definitions import printer_definition
+from printers.tests.conftest import catalog  # noqa: F401 (the fixture: sync_boards)
 
 PASSWORD = "a-long-password-for-tests"
 
@@ -53,3 +56,25 @@ def signed_in(client, person):  # noqa: F811
         return someone
 
     return sign_in
+
+
+def new_printer(printer_id: str = "acme-ender3-pro", name: str = "ACME Ender 3 Pro") -> dict:
+    """A valid definition of a printer the catalog does not have (the shipped Ender 3 Pro, renamed)."""
+    definition = copy.deepcopy(printer_definition("creality-ender3-pro-4.2.2"))
+    assert definition is not None
+    definition.pop("$schema", None)
+    definition.update(id=printer_id, name=name)
+    return definition
+
+
+def submit_printer(client, definition: object, *, headers=None):
+    return client.post(
+        "/api/printer-submissions/", {"definition": definition}, content_type="application/json", **(headers or {})
+    )
+
+
+def decide_printer(client, submission, moderator, **body):
+    """A decision on a printer submission through the API, with the moderator's key."""
+    return client.post(
+        f"/api/printer-submissions/{submission.pk}/decision", body, content_type="application/json", **moderator.bearer
+    )
