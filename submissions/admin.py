@@ -3,6 +3,8 @@ from the list, the review page a click away; the community printers the approval
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
@@ -50,6 +52,9 @@ class _SubmissionAdmin(admin.ModelAdmin):
     id_field = "board_id"  # the definition's id on the submission
     review_url_name = "submission-review"
     review_text = "review"
+    # The services this kind's decisions go through (keyword arguments submission, moderator, notes).
+    approve_service: Callable[..., object]
+    reject_service: Callable[..., object]
     list_filter = ["state"]
     actions = ["approve", "reject"]
 
@@ -91,15 +96,12 @@ class _SubmissionAdmin(admin.ModelAdmin):
     def _decide(self, request, submission, decision: str, *, notes: str) -> None:
         name = getattr(submission, self.id_field)
         try:
-            self.decide(submission, decision, moderator=request.user, notes=notes)
+            decide = self.approve_service if decision == "approve" else self.reject_service
+            decide(submission=submission, moderator=request.user, notes=notes)
         except services.SubmissionRefused as exc:
             self.message_user(request, f"{name}: {exc.message}", messages.ERROR)
         else:
             self.message_user(request, f"{name}: {'approved' if decision == 'approve' else 'rejected'}.")
-
-    def decide(self, submission, decision: str, *, moderator, notes: str) -> None:
-        """The service call of this kind of submission ("approve" or "reject")."""
-        raise NotImplementedError
 
 
 @admin.register(BoardSubmission)
@@ -110,11 +112,8 @@ class BoardSubmissionAdmin(_SubmissionAdmin):
     inlines = [RevisionInline]
     review_text = "picture, pins, validation and diff"
 
-    def decide(self, submission, decision: str, *, moderator, notes: str) -> None:
-        if decision == "approve":
-            services.submission_approve(submission=submission, moderator=moderator, notes=notes)
-        else:
-            services.submission_reject(submission=submission, moderator=moderator, notes=notes)
+    approve_service = staticmethod(services.submission_approve)
+    reject_service = staticmethod(services.submission_reject)
 
 
 @admin.register(PrinterSubmission)
@@ -127,8 +126,5 @@ class PrinterSubmissionAdmin(_SubmissionAdmin):
     review_url_name = "printer-submission-review"
     review_text = "definition, validation, printer.cfg and diff"
 
-    def decide(self, submission, decision: str, *, moderator, notes: str) -> None:
-        if decision == "approve":
-            services.printer_submission_approve(submission=submission, moderator=moderator, notes=notes)
-        else:
-            services.printer_submission_reject(submission=submission, moderator=moderator, notes=notes)
+    approve_service = staticmethod(services.printer_submission_approve)
+    reject_service = staticmethod(services.printer_submission_reject)

@@ -18,13 +18,10 @@ from submissions.models import (
 Submission = TypeVar("Submission", BoardSubmission, PrinterSubmission)
 
 
-def _with_revisions(submissions: QuerySet[BoardSubmission]) -> QuerySet[BoardSubmission]:
-    revisions = BoardSubmissionRevision.objects.select_related("picture", "reviewer").order_by("-number")
-    return submissions.select_related("submitter").prefetch_related(Prefetch("revisions", queryset=revisions))
-
-
-def _printers_with_revisions(submissions: QuerySet[PrinterSubmission]) -> QuerySet[PrinterSubmission]:
-    revisions = PrinterSubmissionRevision.objects.select_related("reviewer").order_by("-number")
+def _with_revisions(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    """With the submitter and the revisions (newest first, with their reviewers) of either kind."""
+    revision_model = submissions.model._meta.get_field("revisions").related_model
+    revisions = revision_model._default_manager.select_related("reviewer").order_by("-number")
     return submissions.select_related("submitter").prefetch_related(Prefetch("revisions", queryset=revisions))
 
 
@@ -52,18 +49,18 @@ def submission_visible(*, submission_id: int, user) -> BoardSubmission | None:
 
 
 def printer_submissions_of(*, user) -> QuerySet[PrinterSubmission]:
-    return _printers_with_revisions(PrinterSubmission.objects.filter(submitter=user))
+    return _with_revisions(PrinterSubmission.objects.filter(submitter=user))
 
 
 def printer_submissions_to_review() -> QuerySet[PrinterSubmission]:
     """Pending printer submissions, the longest waiting first."""
     pending = PrinterSubmission.objects.filter(state=SubmissionState.PENDING)
-    return _printers_with_revisions(pending).order_by("updated_at", "id")
+    return _with_revisions(pending).order_by("updated_at", "id")
 
 
 def printer_submission_visible(*, submission_id: int, user) -> PrinterSubmission | None:
     """The printer submission if ``user`` may see it: its submitter, or a moderator."""
-    return _visible_to(_printers_with_revisions(PrinterSubmission.objects.filter(pk=submission_id)).first(), user=user)
+    return _visible_to(_with_revisions(PrinterSubmission.objects.filter(pk=submission_id)).first(), user=user)
 
 
 @overload

@@ -47,6 +47,7 @@ class _SubmissionFields(serializers.ModelSerializer):
 
     file_api = ""  # the URL name of its file
     review_page = ""  # the URL name of its review page
+    repository_path = staticmethod(lambda definition: "")  # where a definition's file goes in the repository
     state = serializers.ChoiceField(choices=SubmissionState.choices)
     submitter = serializers.SerializerMethodField()
     file_path = serializers.SerializerMethodField(help_text="Where the definition goes in the repository.")
@@ -60,7 +61,8 @@ class _SubmissionFields(serializers.ModelSerializer):
         return submission.submitter.get_username() if submission.submitter else None
 
     def get_file_path(self, submission) -> str | None:
-        raise NotImplementedError
+        newest = newest_revision(submission)
+        return self.repository_path(newest.definition) if newest else None
 
     def get_file_url(self, submission) -> str:
         return self.context["request"].build_absolute_uri(reverse(self.file_api, args=[submission.pk]))
@@ -77,6 +79,7 @@ class _SubmissionFields(serializers.ModelSerializer):
 class SubmissionSerializer(_SubmissionFields):
     file_api = "submissions-api:file"
     review_page = "submission-review"
+    repository_path = staticmethod(lambda definition: f"boards/definitions/{definition_file_path(definition)}")
     revisions = RevisionSerializer(many=True, read_only=True, help_text="Newest first.")
     picture_url = serializers.SerializerMethodField(
         help_text="A link to the newest revision's picture (short-lived while it waits for a moderator)."
@@ -98,10 +101,6 @@ class SubmissionSerializer(_SubmissionFields):
             "definition",
             "picture_url",
         ]
-
-    def get_file_path(self, submission) -> str | None:
-        newest = newest_revision(submission)
-        return f"boards/definitions/{definition_file_path(newest.definition)}" if newest else None
 
     def get_picture_url(self, submission) -> str | None:
         newest = newest_revision(submission)
@@ -139,6 +138,7 @@ class PrinterSubmissionSerializer(_SubmissionFields):
 
     file_api = "printer-submissions-api:file"
     review_page = "printer-submission-review"
+    repository_path = staticmethod(printer_file_path)
     # Nothing marks a printer submission merged (no sync of printer files does): the states it reaches.
     state = serializers.ChoiceField(
         choices=[(state.value, state.label) for state in SubmissionState if state != SubmissionState.MERGED]
@@ -164,10 +164,6 @@ class PrinterSubmissionSerializer(_SubmissionFields):
             "review_url",
             "printer_cfg_url",
         ]
-
-    def get_file_path(self, submission) -> str | None:
-        newest = newest_revision(submission)
-        return printer_file_path(newest.definition) if newest else None
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_definition(self, submission):
